@@ -1,0 +1,28 @@
+package dev.anonymoususers;
+
+import org.keycloak.models.UserModel;
+
+/**
+ * The one definition of "anonymous": how a guest account is marked and recognised.
+ *
+ * <p>A guest is an ordinary Keycloak user with the attribute {@value #ATTRIBUTE} set to {@code true}. Every other
+ * part of the extension asks this class; none reads the attribute itself. Admins find guests in the user list by
+ * searching the attribute, and Keycloak's workflows can match it with an attribute condition.
+ */
+public final class AnonymousUsers {
+
+    /** User attribute that marks a guest. Part of the public contract: workflows and admin searches use it. */
+    public static final String ATTRIBUTE = "anonymous";
+
+    private AnonymousUsers() {
+    }
+
+    public static boolean isAnonymous(UserModel user) {
+        return user != null && Boolean.parseBoolean(user.getFirstAttribute(ATTRIBUTE));
+    }
+
+    /** Marks a freshly created account as a guest. */
+    public static void markAnonymous(UserModel user) {
+        user.setSingleAttribute(ATTRIBUTE, Boolean.TRUE.toString());
+    }
+}

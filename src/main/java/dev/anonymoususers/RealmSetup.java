@@ -1,0 +1,69 @@
+package dev.anonymoususers;
+
+import dev.anonymoususers.admin.AnonymousUsersConfig;
+import dev.anonymoususers.claims.AnonymousClientScope;
+import dev.anonymoususers.guest.GuestSignInSetup;
+import org.keycloak.cluster.ClusterProvider;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.models.utils.PostMigrationEvent;
+
+/**
+ * What the extension adds to a realm, and when.
+ *
+ * <ul>
+ *   <li>Once per realm — at the first start with the extension, or when the realm is created or imported — the
+ *       guest step in the browser flow and the required action that spares guests from forms. Both are inert while
+ *       anonymous users are disabled. A realm attribute records that this happened, so an admin who removes the
+ *       step later is not overruled on the next start.</li>
+ *   <li>Each time an admin saves the tab with anonymous users enabled: the {@code anonymous} client scope, and the
+ *       guest step again if the browser flow bound to the realm lacks it (say, a flow the admin copied since).</li>
+ *   <li>The same when a realm is imported with anonymous users enabled.</li>
+ *   <li>Switching anonymous users off changes no flow, scope or client: existing guests keep working and keep
+ *       their claim; new guest requests are refused.</li>
+ * </ul>
+ */
+public final class RealmSetup {
+
+    static final String INSTALLED_ATTRIBUTE = "anonymousUsers.installed";
+
+    private RealmSetup() {
+    }
+
+    /** Called by the admin tab each time its settings are saved. */
+    public static void onSettingsSaved(RealmModel realm, AnonymousUsersConfig config) {
+        if (config.enabled()) {
+            GuestSignInSetup.install(realm);
+            AnonymousClientScope.install(realm);
+            realm.setAttribute(INSTALLED_ATTRIBUTE, Boolean.TRUE.toString());
+        }
+    }
+
+    /** Called once per server start. */
+    public static void installOnStartupAndForNewRealms(KeycloakSessionFactory factory) {
+        factory.register(event -> {
+            if (event instanceof RealmModel.RealmPostCreateEvent created) {
+                // Fired after an import too, with the imported settings in place (import does not call onCreate).
+                RealmModel realm = created.getCreatedRealm();
+                installOnce(realm);
+                onSettingsSaved(realm, AnonymousUsersConfig.of(realm));
+            } else if (event instanceof PostMigrationEvent) {
+                // One node of a cluster does it; the others find the realms already marked.
+                KeycloakModelUtils.runJobInTransaction(factory, session ->
+                        session.getProvider(ClusterProvider.class).executeIfNotExecuted(
+                                "anonymous-users-install", 120, () -> {
+                                    session.realms().getRealmsStream().forEach(RealmSetup::installOnce);
+                                    return null;
+                                }));
+            }
+        });
+    }
+
+    private static void installOnce(RealmModel realm) {
+        if (realm.getAttribute(INSTALLED_ATTRIBUTE) == null) {
+            GuestSignInSetup.install(realm);
+            realm.setAttribute(INSTALLED_ATTRIBUTE, Boolean.TRUE.toString());
+        }
+    }
+}

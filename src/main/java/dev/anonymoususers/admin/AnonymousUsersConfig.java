@@ -1,0 +1,58 @@
+package dev.anonymoususers.admin;
+
+import java.util.List;
+import java.util.Map;
+
+import org.keycloak.component.ComponentModel;
+import org.keycloak.models.RealmModel;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+import org.keycloak.services.ui.extend.UiTabProvider;
+
+/**
+ * A realm's anonymous-user settings, read once from the component the admin console saves under
+ * <em>Authentication → Anonymous users</em>.
+ *
+ * <p>The component is stored with the realm, so it is cached like the rest of the realm, seen by every node of a
+ * cluster, and carried by realm export and import.
+ *
+ * @param enabled whether apps of the realm may sign visitors in as guests
+ */
+public record AnonymousUsersConfig(boolean enabled) {
+
+    static final String ENABLED = "enabled";
+
+    /** What a realm has before an admin saves the tab: anonymous users off. */
+    public static final AnonymousUsersConfig DEFAULTS = new AnonymousUsersConfig(false);
+
+    static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
+            .property()
+            .name(ENABLED)
+            .label("Enable anonymous users")
+            .helpText("Let the apps of this realm sign visitors in as guests: an authorization request with "
+                    + "login_hint=anonymous creates a real account at once, and the login page offers 'Continue as guest'. "
+                    + "When off, such requests are refused and no account is created.")
+            .type(ProviderConfigProperty.BOOLEAN_TYPE)
+            .defaultValue(Boolean.toString(DEFAULTS.enabled()))
+            .add()
+            .build();
+
+    /** The settings of {@code realm}; the defaults where no admin has saved the tab yet. */
+    public static AnonymousUsersConfig of(RealmModel realm) {
+        return realm.getComponentsStream(realm.getId(), UiTabProvider.class.getName())
+                .filter(component -> AnonymousUsersTab.ID.equals(component.getProviderId()))
+                .findFirst()
+                .map(AnonymousUsersConfig::of)
+                .orElse(DEFAULTS);
+    }
+
+    static AnonymousUsersConfig of(ComponentModel component) {
+        return fromMap(component.getConfig() == null ? Map.of() : component.getConfig());
+    }
+
+    static AnonymousUsersConfig fromMap(Map<String, List<String>> config) {
+        List<String> enabled = config.get(ENABLED);
+        boolean isEnabled = enabled != null && !enabled.isEmpty() && Boolean.parseBoolean(enabled.get(0));
+        return new AnonymousUsersConfig(isEnabled);
+    }
+}

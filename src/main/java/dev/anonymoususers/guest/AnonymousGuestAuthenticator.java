@@ -1,0 +1,87 @@
+package dev.anonymoususers.guest;
+
+import dev.anonymoususers.admin.AnonymousUsersConfig;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.protocol.LoginProtocol;
+import org.keycloak.protocol.oidc.OIDCLoginProtocol;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+/**
+ * The browser-flow step that signs a visitor in as a guest.
+ *
+ * <p>It sits right after Keycloak's cookie step, so a browser that already has a session keeps its user, guest or
+ * not, and no second guest is made. For a guest request ({@code login_hint=anonymous}) it creates the guest and
+ * ends the flow without a page; for any other request it steps aside, and offers "Continue as guest" on the page
+ * that follows when the realm has anonymous users enabled.
+ */
+public class AnonymousGuestAuthenticator implements Authenticator {
+
+    /** Event error for a guest request in a realm where anonymous users are off. */
+    public static final String ERROR_DISABLED = "anonymous_users_disabled";
+
+    static final String DISABLED_DESCRIPTION = "Anonymous users are disabled for this realm";
+
+    @Override
+    public void authenticate(AuthenticationFlowContext context) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        boolean enabled = AnonymousUsersConfig.of(context.getRealm()).enabled();
+        String loginHint = authSession.getClientNote(OIDCLoginProtocol.LOGIN_HINT_PARAM);
+
+        if (!GuestRequest.isGuestRequest(loginHint)) {
+            if (enabled) {
+                ContinueAsGuestOffer.addTo(context);
+            }
+            context.attempted();
+            return;
+        }
+        if (!enabled) {
+            refuse(context, ERROR_DISABLED, DISABLED_DESCRIPTION);
+            return;
+        }
+        UserModel guest = GuestAccounts.create(context.getSession(), context.getRealm(), context.getEvent());
+        context.setUser(guest);
+        context.success();
+    }
+
+    /** Ends the flow with an OAuth error redirect to the app, as Keycloak does when a user cancels. */
+    private static void refuse(AuthenticationFlowContext context, String eventError, String description) {
+        context.getEvent().error(eventError);
+        LoginProtocol protocol = context.getSession().getProvider(LoginProtocol.class,
+                context.getAuthenticationSession().getProtocol());
+        protocol.setRealm(context.getRealm())
+                .setHttpHeaders(context.getHttpRequest().getHttpHeaders())
+                .setUriInfo(context.getUriInfo())
+                .setEventBuilder(context.getEvent());
+        Response response = protocol.sendError(context.getAuthenticationSession(),
+                LoginProtocol.Error.CANCELLED_BY_USER, description);
+        context.forceChallenge(response);
+    }
+
+    @Override
+    public void action(AuthenticationFlowContext context) {
+        // The step shows no page, so no form is ever posted to it.
+    }
+
+    @Override
+    public boolean requiresUser() {
+        return false;
+    }
+
+    @Override
+    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
+        return true;
+    }
+
+    @Override
+    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
+    }
+
+    @Override
+    public void close() {
+    }
+}
