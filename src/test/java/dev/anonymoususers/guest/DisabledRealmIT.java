@@ -1,0 +1,75 @@
+package dev.anonymoususers.guest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import dev.anonymoususers.testing.AdminApi;
+import dev.anonymoususers.testing.KeycloakServer;
+import dev.anonymoususers.testing.OidcClient;
+import dev.anonymoususers.testing.OidcClient.Authorization;
+import dev.anonymoususers.testing.WithKeycloak;
+import org.junit.jupiter.api.Test;
+
+/** Where anonymous users are off, a guest request is refused with an OAuth error and creates nobody. */
+@WithKeycloak
+class DisabledRealmIT {
+
+    static final String REDIRECT_URI = "http://127.0.0.1/callback";
+
+    @Test
+    void realmThatNeverEnabledAnonymousUsersRefusesGuestRequests(KeycloakServer server, AdminApi admin) {
+        String realm = admin.importRealm("guests.json", Map.of("redirectUri", REDIRECT_URI, "anonymousUsersEnabled", "false"));
+        admin.send("DELETE", "/admin/realms/" + realm + "/components/" + admin.anonymousUsersComponent(realm).get("id").asText(), null);
+        int before = admin.countUsers(realm);
+
+        Authorization authorization = new OidcClient(server, realm, "web-app", REDIRECT_URI).authorizeAsGuest();
+
+        assertRefused(authorization);
+        assertThat(admin.countUsers(realm)).isEqualTo(before);
+    }
+
+    @Test
+    void realmWithAnonymousUsersSwitchedOffRefusesGuestRequests(KeycloakServer server, AdminApi admin) {
+        String realm = admin.importRealm("guests.json", Map.of("redirectUri", REDIRECT_URI, "anonymousUsersEnabled", "true"));
+        admin.setAnonymousUsersEnabled(realm, false);
+        int before = admin.countUsers(realm);
+
+        Authorization authorization = new OidcClient(server, realm, "web-app", REDIRECT_URI).authorizeAsGuest();
+
+        assertRefused(authorization);
+        assertThat(admin.countUsers(realm)).isEqualTo(before);
+    }
+
+    @Test
+    void freshRealmRefusesGuestRequests(KeycloakServer server, AdminApi admin) {
+        String realm = admin.createFreshRealm("fresh");
+        admin.send("POST", "/admin/realms/" + realm + "/clients", AdminApi.JSON.createObjectNode()
+                .put("clientId", "web-app").put("publicClient", true)
+                .set("redirectUris", AdminApi.JSON.createArrayNode().add(REDIRECT_URI)));
+        int before = admin.countUsers(realm);
+
+        Authorization authorization = new OidcClient(server, realm, "web-app", REDIRECT_URI).authorizeAsGuest();
+
+        assertRefused(authorization);
+        assertThat(admin.countUsers(realm)).isEqualTo(before);
+    }
+
+    @Test
+    void switchingAnonymousUsersOffKeepsExistingGuestsSignedIn(KeycloakServer server, AdminApi admin) {
+        String realm = admin.importRealm("guests.json", Map.of("redirectUri", REDIRECT_URI, "anonymousUsersEnabled", "true"));
+        OidcClient browser = new OidcClient(server, realm, "web-app", REDIRECT_URI);
+        OidcClient.Tokens tokens = browser.exchange(browser.authorizeAsGuest());
+
+        admin.setAnonymousUsersEnabled(realm, false);
+
+        assertThat(browser.refresh(tokens).accessTokenClaims().get("is_anonymous").asBoolean()).isTrue();
+    }
+
+    private static void assertRefused(Authorization authorization) {
+        assertThat(authorization.reachedApp()).as("redirected back to the app; page: %s", authorization.page()).isTrue();
+        assertThat(authorization.error()).isEqualTo("access_denied");
+        assertThat(authorization.errorDescription()).isEqualTo("Anonymous users are disabled for this realm");
+        assertThat(authorization.code()).isNull();
+    }
+}

@@ -1,0 +1,171 @@
+package dev.anonymoususers.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** Keycloak's admin REST API, as the admin console and scripts use it. */
+public final class AdminApi {
+
+    public static final ObjectMapper JSON = new ObjectMapper();
+    private static final String UI_TAB_TYPE = "org.keycloak.services.ui.extend.UiTabProvider";
+
+    private final KeycloakServer server;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private String token;
+    private Instant tokenExpires = Instant.MIN;
+
+    AdminApi(KeycloakServer server) {
+        this.server = server;
+    }
+
+    /** Imports a realm fixture from the test resources under a fresh name, with {@code ${…}} placeholders filled. */
+    public String importRealm(String fixture, Map<String, String> values) {
+        String name = fixture.replaceAll(".*/|\\.json$", "") + "-" + UUID.randomUUID().toString().substring(0, 8);
+        try (InputStream in = AdminApi.class.getResourceAsStream("/realms/" + fixture)) {
+            if (in == null) {
+                throw new IllegalArgumentException("No realm fixture " + fixture);
+            }
+            String json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            for (Map.Entry<String, String> value : values.entrySet()) {
+                json = json.replace("${" + value.getKey() + "}", value.getValue());
+            }
+            ObjectNode realm = (ObjectNode) JSON.readTree(json);
+            realm.put("realm", name);
+            expect(201, send("POST", "/admin/realms", realm));
+            return name;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A realm exactly as a fresh one made in the admin console: only a name. */
+    public String createFreshRealm(String prefix) {
+        String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        expect(201, send("POST", "/admin/realms", JSON.createObjectNode().put("realm", name).put("enabled", true)));
+        return name;
+    }
+
+    /** Saves the Anonymous users tab the way the admin console does: one component per realm, created then updated. */
+    public void setAnonymousUsersEnabled(String realm, boolean enabled) {
+        JsonNode existing = anonymousUsersComponent(realm);
+        ObjectNode component = existing == null ? JSON.createObjectNode() : (ObjectNode) existing;
+        component.put("providerId", "anonymous-users");
+        component.put("providerType", UI_TAB_TYPE);
+        component.put("parentId", get("/admin/realms/" + realm).get("id").asText());
+        ObjectNode config = component.putObject("config");
+        config.putArray("enabled").add(Boolean.toString(enabled));
+        if (existing == null) {
+            expect(201, send("POST", "/admin/realms/" + realm + "/components", component));
+        } else {
+            expect(204, send("PUT", "/admin/realms/" + realm + "/components/" + existing.get("id").asText(), component));
+        }
+    }
+
+    public JsonNode anonymousUsersComponent(String realm) {
+        for (JsonNode component : get("/admin/realms/" + realm + "/components?type=" + UI_TAB_TYPE)) {
+            if ("anonymous-users".equals(component.path("providerId").asText())) {
+                return component;
+            }
+        }
+        return null;
+    }
+
+    public int countUsers(String realm) {
+        return get("/admin/realms/" + realm + "/users/count").asInt();
+    }
+
+    public JsonNode user(String realm, String id) {
+        return get("/admin/realms/" + realm + "/users/" + id);
+    }
+
+    /** Every flow of the realm with its executions, as the admin console shows them. */
+    public ArrayNode flowsWithExecutions(String realm) {
+        ArrayNode result = JSON.createArrayNode();
+        for (JsonNode flow : get("/admin/realms/" + realm + "/authentication/flows")) {
+            ObjectNode entry = result.addObject();
+            entry.set("flow", flow);
+            entry.set("executions", get("/admin/realms/" + realm + "/authentication/flows/"
+                    + URLEncoder.encode(flow.get("alias").asText(), StandardCharsets.UTF_8).replace("+", "%20") + "/executions"));
+        }
+        return result;
+    }
+
+    public JsonNode events(String realm, String type) {
+        return get("/admin/realms/" + realm + "/events?type=" + type);
+    }
+
+    public JsonNode get(String path) {
+        HttpResponse<String> response = send("GET", path, null);
+        expect(200, response);
+        return read(response.body());
+    }
+
+    public HttpResponse<String> send(String method, String path, JsonNode body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+                .header("Authorization", "Bearer " + token())
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body.toString()));
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String token() {
+        if (Instant.now().isAfter(tokenExpires)) {
+            String form = "grant_type=password&client_id=admin-cli&username=" + KeycloakServer.ADMIN
+                    + "&password=" + KeycloakServer.ADMIN_PASSWORD;
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                                URI.create(server.realmUrl("master") + "/protocol/openid-connect/token"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+                expect(200, response);
+                JsonNode answer = read(response.body());
+                token = answer.get("access_token").asText();
+                tokenExpires = Instant.now().plusSeconds(answer.get("expires_in").asLong() - 15);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return token;
+    }
+
+    public static JsonNode read(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void expect(int status, HttpResponse<String> response) {
+        if (response.statusCode() != status) {
+            throw new AssertionError("Expected HTTP " + status + " from " + response.request().method() + " "
+                    + response.uri() + " but got " + response.statusCode() + ": " + response.body());
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package dev.anonymoususers.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The real Keycloak distribution with the freshly built extension in {@code providers/}, started once per test
+ * run on free loopback ports and stopped when the run ends, whether tests pass or fail.
+ *
+ * <p>Failsafe passes {@code keycloak.home} (the distribution, unpacked by Maven) and {@code extension.jar}.
+ */
+public final class KeycloakServer implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+
+    public static final String ADMIN = "admin";
+    public static final String ADMIN_PASSWORD = "admin";
+    private static final Duration STARTUP = Duration.ofMinutes(4);
+
+    private final Process process;
+    private final String baseUrl;
+    private final Path log;
+
+    private KeycloakServer(Process process, String baseUrl, Path log) {
+        this.process = process;
+        this.baseUrl = baseUrl;
+        this.log = log;
+    }
+
+    /** The server of this run, started by the first test that asks for it. */
+    public static KeycloakServer get(ExtensionContext context) {
+        return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                .getOrComputeIfAbsent(KeycloakServer.class, key -> start(), KeycloakServer.class);
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public String realmUrl(String realm) {
+        return baseUrl + "/realms/" + realm;
+    }
+
+    static KeycloakServer start() {
+        try {
+            Path home = Path.of(required("keycloak.home"));
+            Path jar = Path.of(required("extension.jar"));
+            Files.copy(jar, home.resolve("providers").resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            deleteRecursively(home.resolve("data")); // a clean database each run
+
+            int port = freePort();
+            int managementPort = freePort();
+            Path log = home.resolve("test-server.log");
+            ProcessBuilder builder = new ProcessBuilder(List.of(
+                    home.resolve("bin/kc.sh").toString(), "start-dev",
+                    "--features=declarative-ui",
+                    "--http-host=127.0.0.1",
+                    "--http-port=" + port,
+                    "--http-management-port=" + managementPort,
+                    "--hostname=http://127.0.0.1:" + port))
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN);
+            builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
+            Process process = builder.start();
+            KeycloakServer server = new KeycloakServer(process, "http://127.0.0.1:" + port, log);
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+            server.awaitReady();
+            return server;
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not start Keycloak", e);
+        }
+    }
+
+    private void awaitReady() throws IOException {
+        HttpClient http = HttpClient.newHttpClient();
+        Instant deadline = Instant.now().plus(STARTUP);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Keycloak exited during start-up; see " + log + "\n" + tail());
+            }
+            try {
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(realmUrl("master"))).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            sleep(Duration.ofSeconds(1));
+        }
+        close();
+        throw new IllegalStateException("Keycloak did not start within " + STARTUP + "; see " + log + "\n" + tail());
+    }
+
+    private String tail() throws IOException {
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+
+    @Override
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null) {
+            throw new IllegalStateException("System property " + property + " is not set: run the integration tests with Maven (mvn verify)");
+        }
+        return value;
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(path)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package dev.anonymoususers.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * An OAuth client and its user's browser, without a browser: the authorization-code flow with PKCE, one cookie
+ * jar per instance (so one instance is one browser), and the token, userinfo and introspection endpoints.
+ */
+public final class OidcClient {
+
+    private static final Pattern LOGIN_FORM = Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"");
+
+    private final KeycloakServer server;
+    private final String realm;
+    private final String clientId;
+    private final String redirectUri;
+    private final HttpClient http = HttpClient.newBuilder()
+            .cookieHandler(new BrowserCookies())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    private String codeVerifier;
+
+    public OidcClient(KeycloakServer server, String realm, String clientId, String redirectUri) {
+        this.server = server;
+        this.realm = realm;
+        this.clientId = clientId;
+        this.redirectUri = redirectUri;
+    }
+
+    /** An authorization request; follows Keycloak's own redirects and stops at the app or at a page. */
+    public Authorization authorize(Map<String, String> extra) {
+        codeVerifier = randomString();
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("client_id", clientId);
+        params.put("redirect_uri", redirectUri);
+        params.put("response_type", "code");
+        params.put("scope", "openid");
+        params.put("state", randomString());
+        params.put("code_challenge", s256(codeVerifier));
+        params.put("code_challenge_method", "S256");
+        params.putAll(extra);
+        return follow(get(server.realmUrl(realm) + "/protocol/openid-connect/auth?" + form(params)));
+    }
+
+    public Authorization authorizeAsGuest() {
+        return authorize(Map.of("login_hint", "anonymous"));
+    }
+
+    /** Signs a regular user in through Keycloak's login page, as a person would. */
+    public Authorization signInWithPassword(String username, String password) {
+        Authorization page = authorize(Map.of());
+        Matcher form = LOGIN_FORM.matcher(page.page());
+        if (!form.find()) {
+            throw new AssertionError("No login form on the page:\n" + page.page());
+        }
+        String action = form.group(1).replace("&amp;", "&");
+        return follow(post(action, form(Map.of("username", username, "password", password)), null));
+    }
+
+    public Tokens exchange(Authorization authorization) {
+        return new Tokens(postForJson(tokenEndpoint(), Map.of(
+                "grant_type", "authorization_code",
+                "client_id", clientId,
+                "code", authorization.code(),
+                "redirect_uri", redirectUri,
+                "code_verifier", codeVerifier)));
+    }
+
+    public Tokens refresh(Tokens tokens) {
+        return new Tokens(postForJson(tokenEndpoint(), Map.of(
+                "grant_type", "refresh_token",
+                "client_id", clientId,
+                "refresh_token", tokens.refreshToken())));
+    }
+
+    public JsonNode userinfo(Tokens tokens) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(server.realmUrl(realm) + "/protocol/openid-connect/userinfo"))
+                .header("Authorization", "Bearer " + tokens.accessToken()).GET().build());
+        return json(200, response);
+    }
+
+    /** Token introspection, as a resource server with its own client credentials calls it. */
+    public JsonNode introspect(String token, String resourceServer, String secret) {
+        String basic = Base64.getEncoder().encodeToString((resourceServer + ":" + secret).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(tokenEndpoint() + "/introspect"))
+                .header("Authorization", "Basic " + basic)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("token", token)))).build());
+        return json(200, response);
+    }
+
+    private String tokenEndpoint() {
+        return server.realmUrl(realm) + "/protocol/openid-connect/token";
+    }
+
+    private JsonNode postForJson(String url, Map<String, String> params) {
+        return json(200, post(url, form(params), null));
+    }
+
+    private Authorization follow(HttpResponse<String> response) {
+        while (response.statusCode() == 302 || response.statusCode() == 303) {
+            String location = response.headers().firstValue("Location").orElseThrow();
+            if (location.startsWith(redirectUri)) {
+                return new Authorization(response.statusCode(), URI.create(location), null);
+            }
+            response = get(location);
+        }
+        return new Authorization(response.statusCode(), null, response.body());
+    }
+
+    private HttpResponse<String> get(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).GET().build());
+    }
+
+    private HttpResponse<String> post(String url, String body, String authorization) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return send(request.build());
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode json(int status, HttpResponse<String> response) {
+        if (response.statusCode() != status) {
+            throw new AssertionError("Expected HTTP " + status + " from " + response.uri() + " but got "
+                    + response.statusCode() + ": " + response.body());
+        }
+        return AdminApi.read(response.body());
+    }
+
+    static String form(Map<String, String> params) {
+        return params.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+
+    private static String randomString() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static String s256(String verifier) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Where an authorization request ended: back at the app ({@code location}) or on a Keycloak page. */
+    public record Authorization(int status, URI location, String page) {
+
+        public boolean reachedApp() {
+            return location != null;
+        }
+
+        public String code() {
+            return parameter("code");
+        }
+
+        public String error() {
+            return parameter("error");
+        }
+
+        public String errorDescription() {
+            return parameter("error_description");
+        }
+
+        public String parameter(String name) {
+            if (location == null || location.getRawQuery() == null) {
+                return null;
+            }
+            for (String pair : location.getRawQuery().split("&")) {
+                String[] parts = pair.split("=", 2);
+                if (parts[0].equals(name)) {
+                    return parts.length > 1 ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : "";
+                }
+            }
+            return null;
+        }
+    }
+
+    /** A token response, with the claims of its tokens decoded (the server's signature is not the test's concern). */
+    public record Tokens(JsonNode response) {
+
+        public String accessToken() {
+            return response.get("access_token").asText();
+        }
+
+        public String refreshToken() {
+            return response.get("refresh_token").asText();
+        }
+
+        public JsonNode idTokenClaims() {
+            return claims(response.get("id_token").asText());
+        }
+
+        public JsonNode accessTokenClaims() {
+            return claims(accessToken());
+        }
+
+        public static JsonNode claims(String jwt) {
+            String payload = jwt.split("\\.")[1];
+            return AdminApi.read(new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8));
+        }
+    }
+}
