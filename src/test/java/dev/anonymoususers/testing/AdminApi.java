@@ -53,6 +53,11 @@ public final class AdminApi {
         }
     }
 
+    /** Imports a realm as it is, under its own name. */
+    public void importRealm(ObjectNode realm) {
+        expect(201, send("POST", "/admin/realms", realm));
+    }
+
     /** A realm exactly as a fresh one made in the admin console: only a name. */
     public String createFreshRealm(String prefix) {
         String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);

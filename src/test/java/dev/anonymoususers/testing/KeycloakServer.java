@@ -59,6 +59,7 @@ public final class KeycloakServer implements ExtensionContext.Store.CloseableRes
             Path jar = Path.of(required("extension.jar"));
             Files.copy(jar, home.resolve("providers").resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             deleteRecursively(home.resolve("data")); // a clean database each run
+            copyTestThemes(home.resolve("themes"));
 
             int port = freePort();
             int managementPort = freePort();
@@ -128,6 +129,25 @@ public final class KeycloakServer implements ExtensionContext.Store.CloseableRes
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Themes that extend Keycloak's, as an admin would install them. */
+    private static void copyTestThemes(Path themes) throws IOException {
+        String source = System.getProperty("test.themes");
+        if (source == null) {
+            return;
+        }
+        Path from = Path.of(source);
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Path to = themes.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(path, to, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
         }
     }
 

@@ -48,6 +48,11 @@ public final class OidcClient {
 
     /** An authorization request; follows Keycloak's own redirects and stops at the app or at a page. */
     public Authorization authorize(Map<String, String> extra) {
+        return follow(get(authorizationUrl(extra)));
+    }
+
+    /** The URL of an authorization request with a fresh PKCE pair, for a real browser to open. */
+    public String authorizationUrl(Map<String, String> extra) {
         codeVerifier = randomString();
         Map<String, String> params = new LinkedHashMap<>();
         params.put("client_id", clientId);
@@ -58,7 +63,7 @@ public final class OidcClient {
         params.put("code_challenge", s256(codeVerifier));
         params.put("code_challenge_method", "S256");
         params.putAll(extra);
-        return follow(get(server.realmUrl(realm) + "/protocol/openid-connect/auth?" + form(params)));
+        return server.realmUrl(realm) + "/protocol/openid-connect/auth?" + form(params);
     }
 
     public Authorization authorizeAsGuest() {
@@ -77,10 +82,14 @@ public final class OidcClient {
     }
 
     public Tokens exchange(Authorization authorization) {
+        return exchange(authorization.code());
+    }
+
+    public Tokens exchange(String code) {
         return new Tokens(postForJson(tokenEndpoint(), Map.of(
                 "grant_type", "authorization_code",
                 "client_id", clientId,
-                "code", authorization.code(),
+                "code", code,
                 "redirect_uri", redirectUri,
                 "code_verifier", codeVerifier)));
     }

@@ -1,0 +1,117 @@
+package dev.anonymoususers.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.anonymoususers.testing.AdminApi;
+import dev.anonymoususers.testing.Browser;
+import dev.anonymoususers.testing.KeycloakServer;
+import dev.anonymoususers.testing.WithKeycloak;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+
+/**
+ * The demo web app of the README, as a visitor uses it: keycloak-js, "Continue as guest", a preference saved
+ * against the guest's account. It runs the demo's own realm and server, on free ports.
+ */
+@WithKeycloak
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DemoAppBrowserIT {
+
+    Process demo;
+    String appUrl;
+
+    @BeforeAll
+    void startDemo(KeycloakServer server, AdminApi admin) throws Exception {
+        Path demoDir = Path.of(System.getProperty("demo.dir"));
+        int port = KeycloakServer.freePort();
+        appUrl = "http://localhost:" + port;
+
+        ObjectNode realm = (ObjectNode) AdminApi.JSON.readTree(Files.readString(demoDir.resolve("demo-realm.json")));
+        ObjectNode client = (ObjectNode) realm.get("clients").get(0);
+        client.put("rootUrl", appUrl);
+        ((ArrayNode) client.putArray("redirectUris")).add(appUrl + "/*");
+        ((ArrayNode) client.putArray("webOrigins")).add(appUrl);
+        ((ObjectNode) client.get("attributes")).put("post.logout.redirect.uris", appUrl + "/*");
+        admin.importRealm(realm);
+
+        Path data = Path.of("target", "demo-it");
+        Files.createDirectories(data);
+        Files.deleteIfExists(data.resolve("preferences.properties"));
+        demo = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                demoDir.resolve("DemoServer.java").toString(), Integer.toString(port), server.baseUrl(), data.toString()))
+                .directory(demoDir.getParent().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(data.resolve("demo-server.log").toFile())
+                .start();
+        awaitListening(port, data.resolve("demo-server.log"));
+    }
+
+    @AfterAll
+    void stopDemo() {
+        if (demo != null) {
+            demo.destroy();
+        }
+    }
+
+    @Test
+    void visitorContinuesAsGuestSavesAPreferenceAndFindsItAgain() {
+        try (Browser browser = new Browser()) {
+            browser.open(appUrl);
+            browser.await(By.id("continue-as-guest")).click();
+
+            String sub = browser.await(By.id("sub")).getText();
+            assertThat(sub).isNotBlank();
+            browser.awaitText(By.id("is-anonymous"), "true");
+            assertThat(browser.await(By.id("username")).getText()).startsWith("guest-");
+
+            browser.await(By.id("preference")).sendKeys("teal");
+            browser.await(By.id("save-preference")).click();
+            browser.awaitText(By.id("saved-preference"), "teal");
+
+            browser.open(appUrl); // a new page load: keycloak-js finds the session again
+            browser.awaitText(By.id("sub"), sub);
+            browser.awaitText(By.id("saved-preference"), "teal");
+
+            browser.await(By.id("sign-out")).click();
+            browser.await(By.id("continue-as-guest"));
+        }
+    }
+
+    @Test
+    void secondVisitorGetsAnotherGuestWithNothingSaved() {
+        try (Browser browser = new Browser()) {
+            browser.open(appUrl);
+            browser.await(By.id("continue-as-guest")).click();
+
+            browser.awaitText(By.id("is-anonymous"), "true");
+            browser.awaitText(By.id("saved-preference"), "nothing yet");
+        }
+    }
+
+    private void awaitListening(int port, Path log) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        while (Instant.now().isBefore(deadline)) {
+            if (!demo.isAlive()) {
+                throw new IllegalStateException("The demo server exited:\n" + Files.readString(log));
+            }
+            try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(250);
+            }
+        }
+        throw new IllegalStateException("The demo server did not start:\n" + Files.readString(log));
+    }
+}
