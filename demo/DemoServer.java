@@ -30,9 +30,9 @@ import java.util.zip.GZIPInputStream;
  */
 public class DemoServer {
 
-    // keycloak-js from the npm registry, checked against the integrity the registry publishes for it.
+    // keycloak-js from the npm registry, fetched with npm itself (so a configured mirror is honoured) and
+    // checked against the integrity the registry publishes for this version.
     static final String KEYCLOAK_JS_VERSION = "26.2.4";
-    static final String KEYCLOAK_JS_TARBALL = "https://registry.npmjs.org/keycloak-js/-/keycloak-js-" + KEYCLOAK_JS_VERSION + ".tgz";
     static final String KEYCLOAK_JS_INTEGRITY = "sha512-PnXpR3ubETGOt0B/Qt2lxmPbkZr5bc3vlQsOqDoTPPQsZRp7JjhTKxlJ187uWh8qJhvBab6Gsjb06a8ayOPfuw==";
 
     static final Pattern SUB = Pattern.compile("\"sub\"\\s*:\\s*\"([^\"]+)\"");
@@ -117,12 +117,17 @@ public class DemoServer {
         Path tarball = data.resolve("keycloak-js-" + KEYCLOAK_JS_VERSION + ".tgz");
         if (!Files.exists(tarball)) {
             System.out.println("Fetching keycloak-js " + KEYCLOAK_JS_VERSION + " from the npm registry");
-            HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(URI.create(KEYCLOAK_JS_TARBALL)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() != 200) {
-                throw new IOException("npm registry answered " + response.statusCode() + " for " + KEYCLOAK_JS_TARBALL);
+            Process npm;
+            try {
+                npm = new ProcessBuilder("npm", "pack", "keycloak-js@" + KEYCLOAK_JS_VERSION,
+                        "--pack-destination", data.toAbsolutePath().toString(), "--silent")
+                        .inheritIO().start();
+            } catch (IOException e) {
+                throw new IOException("The demo fetches keycloak-js with npm, which was not found: install Node.js and npm", e);
             }
-            Files.write(tarball, response.body());
+            if (npm.waitFor() != 0 || !Files.exists(tarball)) {
+                throw new IOException("npm pack keycloak-js@" + KEYCLOAK_JS_VERSION + " failed");
+            }
         }
         byte[] bytes = Files.readAllBytes(tarball);
         String integrity = "sha512-" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-512").digest(bytes));
