@@ -28,7 +28,7 @@ pids+=($!)
 java demo/DemoServer.java 3000 http://localhost:8080 target/demo &
 pids+=($!)
 
-until curl -sf -o /dev/null http://localhost:8080/realms/demo 2>/dev/null; do
+until (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null && (exec 3<>/dev/tcp/127.0.0.1/3000) 2>/dev/null; do
   for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || { echo "A demo process exited; see the output above."; exit 1; }; done
   sleep 2
 done
