@@ -24,9 +24,7 @@ class AdminConsoleBrowserIT {
     @Test
     void adminSwitchesAnonymousUsersOnAndOffUnderAuthentication(KeycloakServer server, AdminApi admin) {
         String realm = admin.createFreshRealm("console");
-        admin.send("POST", "/admin/realms/" + realm + "/clients", AdminApi.JSON.createObjectNode()
-                .put("clientId", "web-app").put("publicClient", true)
-                .set("redirectUris", AdminApi.JSON.createArrayNode().add(REDIRECT_URI)));
+        admin.addPublicClient(realm, "web-app", REDIRECT_URI);
 
         try (Browser browser = new Browser()) {
             browser.open(server.baseUrl() + "/admin/master/console/#/" + realm + "/authentication/anonymous-users");

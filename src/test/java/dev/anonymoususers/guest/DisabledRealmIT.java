@@ -21,38 +21,24 @@ class DisabledRealmIT {
     void realmThatNeverEnabledAnonymousUsersRefusesGuestRequests(KeycloakServer server, AdminApi admin) {
         String realm = admin.importRealm("guests.json", Map.of("redirectUri", REDIRECT_URI, "anonymousUsersEnabled", "false"));
         admin.send("DELETE", "/admin/realms/" + realm + "/components/" + admin.anonymousUsersComponent(realm).get("id").asText(), null);
-        int before = admin.countUsers(realm);
 
-        Authorization authorization = new OidcClient(server, realm, "web-app", REDIRECT_URI).authorizeAsGuest();
-
-        assertRefused(authorization);
-        assertThat(admin.countUsers(realm)).isEqualTo(before);
+        assertGuestRequestRefusedAndNobodyCreated(server, admin, realm);
     }
 
     @Test
     void realmWithAnonymousUsersSwitchedOffRefusesGuestRequests(KeycloakServer server, AdminApi admin) {
         String realm = admin.importRealm("guests.json", Map.of("redirectUri", REDIRECT_URI, "anonymousUsersEnabled", "true"));
         admin.setAnonymousUsersEnabled(realm, false);
-        int before = admin.countUsers(realm);
 
-        Authorization authorization = new OidcClient(server, realm, "web-app", REDIRECT_URI).authorizeAsGuest();
-
-        assertRefused(authorization);
-        assertThat(admin.countUsers(realm)).isEqualTo(before);
+        assertGuestRequestRefusedAndNobodyCreated(server, admin, realm);
     }
 
     @Test
     void freshRealmRefusesGuestRequests(KeycloakServer server, AdminApi admin) {
         String realm = admin.createFreshRealm("fresh");
-        admin.send("POST", "/admin/realms/" + realm + "/clients", AdminApi.JSON.createObjectNode()
-                .put("clientId", "web-app").put("publicClient", true)
-                .set("redirectUris", AdminApi.JSON.createArrayNode().add(REDIRECT_URI)));
-        int before = admin.countUsers(realm);
+        admin.addPublicClient(realm, "web-app", REDIRECT_URI);
 
-        Authorization authorization = new OidcClient(server, realm, "web-app", REDIRECT_URI).authorizeAsGuest();
-
-        assertRefused(authorization);
-        assertThat(admin.countUsers(realm)).isEqualTo(before);
+        assertGuestRequestRefusedAndNobodyCreated(server, admin, realm);
     }
 
     @Test
@@ -64,6 +50,15 @@ class DisabledRealmIT {
         admin.setAnonymousUsersEnabled(realm, false);
 
         assertThat(browser.refresh(tokens).accessTokenClaims().get("is_anonymous").asBoolean()).isTrue();
+    }
+
+    private static void assertGuestRequestRefusedAndNobodyCreated(KeycloakServer server, AdminApi admin, String realm) {
+        int before = admin.countUsers(realm);
+
+        Authorization authorization = new OidcClient(server, realm, "web-app", REDIRECT_URI).authorizeAsGuest();
+
+        assertRefused(authorization);
+        assertThat(admin.countUsers(realm)).isEqualTo(before);
     }
 
     private static void assertRefused(Authorization authorization) {

@@ -28,9 +28,7 @@ class FreshRealmBrowserIT {
         String realm = admin.createFreshRealm("fresh");
         assertFreshRealmDefaults(admin, realm);
         try (AppCallback app = new AppCallback(); Browser browser = new Browser()) {
-            admin.send("POST", "/admin/realms/" + realm + "/clients", AdminApi.JSON.createObjectNode()
-                    .put("clientId", "web-app").put("publicClient", true)
-                    .set("redirectUris", AdminApi.JSON.createArrayNode().add(app.redirectUri())));
+            admin.addPublicClient(realm, "web-app", app.redirectUri());
             admin.setAnonymousUsersEnabled(realm, true);
             OidcClient client = new OidcClient(server, realm, "web-app", app.redirectUri());
 

@@ -65,6 +65,14 @@ public final class AdminApi {
         return name;
     }
 
+    /** Adds a public client with PKCE, as a web app's developer registers one. */
+    public void addPublicClient(String realm, String clientId, String redirectUri) {
+        ObjectNode client = JSON.createObjectNode().put("clientId", clientId).put("publicClient", true);
+        client.putArray("redirectUris").add(redirectUri);
+        client.putObject("attributes").put("pkce.code.challenge.method", "S256");
+        expect(201, send("POST", "/admin/realms/" + realm + "/clients", client));
+    }
+
     /** Saves the Anonymous users tab the way the admin console does: one component per realm, created then updated. */
     public void setAnonymousUsersEnabled(String realm, boolean enabled) {
         JsonNode existing = anonymousUsersComponent(realm);
