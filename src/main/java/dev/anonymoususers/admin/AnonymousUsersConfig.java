@@ -16,14 +16,25 @@ import org.keycloak.services.ui.extend.UiTabProvider;
  * <p>The component is stored with the realm, so it is cached like the rest of the realm, seen by every node of a
  * cluster, and carried by realm export and import.
  *
- * @param enabled whether apps of the realm may sign visitors in as guests
+ * @param enabled          whether apps of the realm may sign visitors in as guests
+ * @param deviceKeyClients client ids that may use device keys; empty means every client of the realm
  */
-public record AnonymousUsersConfig(boolean enabled) {
+public record AnonymousUsersConfig(boolean enabled, List<String> deviceKeyClients) {
 
     static final String ENABLED = "enabled";
+    static final String DEVICE_KEY_CLIENTS = "deviceKeyClients";
 
     /** What a realm has before an admin saves the tab: anonymous users off. */
-    public static final AnonymousUsersConfig DEFAULTS = new AnonymousUsersConfig(false);
+    public static final AnonymousUsersConfig DEFAULTS = new AnonymousUsersConfig(false, List.of());
+
+    public AnonymousUsersConfig {
+        deviceKeyClients = List.copyOf(deviceKeyClients);
+    }
+
+    /** Whether the app {@code clientId} may sign guests in with device keys. */
+    public boolean allowsDeviceKeys(String clientId) {
+        return deviceKeyClients.isEmpty() || deviceKeyClients.contains(clientId);
+    }
 
     static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
             .property()
@@ -34,6 +45,13 @@ public record AnonymousUsersConfig(boolean enabled) {
                     + "When off, such requests are refused and no account is created.")
             .type(ProviderConfigProperty.BOOLEAN_TYPE)
             .defaultValue(Boolean.toString(DEFAULTS.enabled()))
+            .add()
+            .property()
+            .name(DEVICE_KEY_CLIENTS)
+            .label("Clients that may use device keys")
+            .helpText("Client IDs of the apps that may sign guests in with a device key (native apps, and web apps "
+                    + "that remember the device). Leave empty to let every client of the realm use them.")
+            .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
             .add()
             .build();
 
@@ -53,6 +71,10 @@ public record AnonymousUsersConfig(boolean enabled) {
     static AnonymousUsersConfig fromMap(Map<String, List<String>> config) {
         List<String> enabled = config.get(ENABLED);
         boolean isEnabled = enabled != null && !enabled.isEmpty() && Boolean.parseBoolean(enabled.get(0));
-        return new AnonymousUsersConfig(isEnabled);
+        List<String> clients = config.getOrDefault(DEVICE_KEY_CLIENTS, List.of()).stream()
+                .filter(clientId -> clientId != null && !clientId.isBlank())
+                .map(String::trim)
+                .toList();
+        return new AnonymousUsersConfig(isEnabled, clients);
     }
 }

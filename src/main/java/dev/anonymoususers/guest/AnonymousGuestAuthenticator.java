@@ -1,6 +1,11 @@
 package dev.anonymoususers.guest;
 
+import dev.anonymoususers.GuestAccounts;
+import java.util.Optional;
+
 import dev.anonymoususers.admin.AnonymousUsersConfig;
+import dev.anonymoususers.devicekeys.DeviceKeyError;
+import dev.anonymoususers.devicekeys.DeviceKeySignIn;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.Authenticator;
@@ -16,7 +21,8 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  *
  * <p>It sits right after Keycloak's cookie step, so a browser that already has a session keeps its user, guest or
  * not, and no second guest is made. For a guest request ({@code login_hint=anonymous}) it creates the guest and
- * ends the flow without a page; for any other request it steps aside, and offers "Continue as guest" on the page
+ * ends the flow without a page; with a device assertion ({@code login_hint=anonymous:<assertion>}) it signs that
+ * device's guest in through the same code as the token endpoint. For any other request it steps aside, and offers "Continue as guest" on the page
  * that follows when the realm has anonymous users enabled.
  */
 public class AnonymousGuestAuthenticator implements Authenticator {
@@ -43,12 +49,27 @@ public class AnonymousGuestAuthenticator implements Authenticator {
             refuse(context, ERROR_DISABLED, DISABLED_DESCRIPTION);
             return;
         }
-        UserModel guest = GuestAccounts.create(context.getSession(), context.getRealm(), context.getEvent());
+        Optional<String> assertion = GuestRequest.deviceAssertion(loginHint);
+        UserModel guest;
+        if (assertion.isPresent()) {
+            try {
+                guest = DeviceKeySignIn.signIn(context.getSession(), context.getRealm(), authSession.getClient(),
+                        assertion.get(), context.getEvent());
+            } catch (DeviceKeyError refused) {
+                refuse(context, refused.error(), refused.description());
+                return;
+            }
+        } else {
+            guest = GuestAccounts.create(context.getSession(), context.getRealm(), context.getEvent());
+        }
         context.setUser(guest);
         context.success();
     }
 
-    /** Ends the flow with an OAuth error redirect to the app, as Keycloak does when a user cancels. */
+    /**
+     * Ends the flow with an OAuth error redirect to the app, as Keycloak does when a user cancels. The
+     * authorization endpoint speaks {@code access_denied}; the description says what was wrong.
+     */
     private static void refuse(AuthenticationFlowContext context, String eventError, String description) {
         context.getEvent().error(eventError);
         LoginProtocol protocol = context.getSession().getProvider(LoginProtocol.class,

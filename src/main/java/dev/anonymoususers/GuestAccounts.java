@@ -1,6 +1,5 @@
-package dev.anonymoususers.guest;
+package dev.anonymoususers;
 
-import dev.anonymoususers.AnonymousUsers;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
@@ -21,19 +20,29 @@ public final class GuestAccounts {
     /** Event detail that says a registered user is a guest. */
     public static final String ANONYMOUS_DETAIL = "anonymous";
 
-    static final String USERNAME_PREFIX = "guest-";
+    private static final String USERNAME_PREFIX = "guest-";
 
     private GuestAccounts() {
+    }
+
+    /** A new id for a guest that is about to be created, for callers that must record it first. */
+    public static String newId() {
+        return KeycloakModelUtils.generateId();
     }
 
     /**
      * Creates a guest and reports it as a {@code REGISTER} event, so event listeners and workflows see it.
      *
-     * @param event the event builder of the request; it is cloned, not changed
+     * @param event the event builder of the request; it is cloned, not changed, and its details go along
      */
     public static UserModel create(KeycloakSession session, RealmModel realm, EventBuilder event) {
+        return create(session, realm, newId(), event);
+    }
+
+    /** As {@link #create(KeycloakSession, RealmModel, EventBuilder)}, with the id given. */
+    public static UserModel create(KeycloakSession session, RealmModel realm, String id, EventBuilder event) {
         // Default roles as for any new user; no default required actions: a guest is never stopped by a form.
-        UserModel guest = session.users().addUser(realm, null, newUsername(), true, false);
+        UserModel guest = session.users().addUser(realm, id, newUsername(), true, false);
         guest.setEnabled(true);
         AnonymousUsers.markAnonymous(guest);
 
@@ -47,7 +56,7 @@ public final class GuestAccounts {
         return guest;
     }
 
-    static String newUsername() {
+    private static String newUsername() {
         return USERNAME_PREFIX + KeycloakModelUtils.generateId();
     }
 }

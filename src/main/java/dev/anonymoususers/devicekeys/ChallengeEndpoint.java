@@ -1,0 +1,80 @@
+package dev.anonymoususers.devicekeys;
+
+import java.util.Map;
+
+import dev.anonymoususers.admin.AnonymousUsersConfig;
+import jakarta.ws.rs.OPTIONS;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.CacheControl;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.services.cors.Cors;
+import org.keycloak.services.resource.RealmResourceProvider;
+
+/**
+ * {@code POST /realms/{realm}/anonymous/challenge} → {@code {"challenge": "...", "expires_in": N}}: a one-time
+ * challenge for the next device assertion. Part of the public contract.
+ *
+ * <p>Web apps that call it from the browser pass {@code ?client_id=...}; the answer then carries CORS headers for
+ * that client's web origins, as the token endpoint does.
+ */
+public class ChallengeEndpoint implements RealmResourceProvider {
+
+    private final KeycloakSession session;
+
+    ChallengeEndpoint(KeycloakSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public Object getResource() {
+        return this;
+    }
+
+    @POST
+    @Path("challenge")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response challenge(@QueryParam("client_id") String clientId) {
+        RealmModel realm = session.getContext().getRealm();
+        Cors cors = cors(realm, clientId);
+        if (!AnonymousUsersConfig.of(realm).enabled()) {
+            return cors.add(Response.status(Response.Status.FORBIDDEN)
+                    .type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(Map.of("error", "access_denied", "error_description", "Anonymous users are disabled for this realm")));
+        }
+        String challenge = new ChallengeStore(session).issue(realm);
+        return cors.add(Response.ok(Map.of("challenge", challenge, "expires_in", ChallengeStore.LIFETIME_SECONDS))
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .cacheControl(noStore())
+                .header("Pragma", "no-cache"));
+    }
+
+    @OPTIONS
+    @Path("challenge")
+    public Response preflight(@QueryParam("client_id") String clientId) {
+        return cors(session.getContext().getRealm(), clientId).preflight().add(Response.ok());
+    }
+
+    private Cors cors(RealmModel realm, String clientId) {
+        Cors cors = Cors.builder().allowedMethods("POST").auth();
+        ClientModel client = clientId == null ? null : realm.getClientByClientId(clientId);
+        return client == null ? cors : cors.checkAllowedOrigins(session, client);
+    }
+
+    private static CacheControl noStore() {
+        CacheControl cacheControl = new CacheControl();
+        cacheControl.setNoStore(true);
+        cacheControl.setNoCache(true);
+        return cacheControl;
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,57 @@
+package dev.anonymoususers.devicekeys;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.SingleUseObjectProvider;
+
+/**
+ * One-time challenges for device assertions, kept in Keycloak's single-use object store: shared by every node of
+ * a cluster, expired by the store itself, and removed atomically, so one challenge serves exactly one attempt.
+ */
+public final class ChallengeStore {
+
+    /** How long a challenge may wait for its assertion. */
+    public static final int LIFETIME_SECONDS = 120;
+
+    private static final String KEY_PREFIX = "anonymous-users.challenge.";
+    private static final String USED_PREFIX = "anonymous-users.challenge-used.";
+    private static final String REALM_NOTE = "realm";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final SingleUseObjectProvider store;
+
+    public ChallengeStore(KeycloakSession session) {
+        this.store = session.singleUseObjects();
+    }
+
+    /** A fresh challenge for {@code realm}: 256 random bits, base64url. */
+    public String issue(RealmModel realm) {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        store.put(KEY_PREFIX + challenge, LIFETIME_SECONDS, Map.of(REALM_NOTE, realm.getId()));
+        return challenge;
+    }
+
+    /**
+     * Uses up {@code challenge} for {@code realm}. The first attempt consumes it, whether or not the rest of the
+     * assertion turns out valid; every later attempt is refused.
+     */
+    public void consume(RealmModel realm, String challenge) throws DeviceKeyError {
+        Map<String, String> notes = store.remove(KEY_PREFIX + challenge);
+        if (notes == null) {
+            if (store.contains(USED_PREFIX + challenge)) {
+                throw DeviceKeyError.invalidGrant("The challenge was already used; request a new one for each assertion");
+            }
+            throw DeviceKeyError.invalidGrant("The challenge is unknown or expired; request a new one from the challenge endpoint");
+        }
+        store.put(USED_PREFIX + challenge, LIFETIME_SECONDS, Map.of());
+        if (!realm.getId().equals(notes.get(REALM_NOTE))) {
+            throw DeviceKeyError.invalidGrant("The challenge was issued by another realm");
+        }
+    }
+}

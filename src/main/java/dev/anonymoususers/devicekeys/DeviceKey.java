@@ -1,0 +1,149 @@
+package dev.anonymoususers.devicekeys;
+
+import java.io.IOException;
+import java.security.PublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.util.Map;
+import java.util.Set;
+
+import org.keycloak.common.VerificationException;
+import org.keycloak.crypto.Algorithm;
+import org.keycloak.crypto.ECDSAAlgorithm;
+import org.keycloak.crypto.KeyType;
+import org.keycloak.crypto.KeyWrapper;
+import org.keycloak.crypto.SignatureProvider;
+import org.keycloak.jose.jwk.JWK;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.util.JWKSUtils;
+import org.keycloak.util.JsonSerialization;
+
+/**
+ * A device's public key, with the one algorithm it signs with. The algorithm is fixed by the key — EC P-256 signs
+ * ES256, RSA of 2048 bits or more RS256, Ed25519 EdDSA — never by an assertion's header.
+ *
+ * @param jwk        the public JWK, without any private member
+ * @param algorithm  the JWS algorithm of this key
+ * @param thumbprint the key's RFC 7638 SHA-256 thumbprint, base64url: its {@code kid}
+ */
+public record DeviceKey(JWK jwk, String algorithm, String thumbprint) {
+
+    static final int MIN_RSA_BITS = 2048;
+
+    /** JWK members that carry private key material (RFC 7518 §6). */
+    private static final Set<String> PRIVATE_MEMBERS = Set.of("d", "p", "q", "dp", "dq", "qi", "oth", "k");
+
+    /** ES256 signatures in JOSE form are the two 32-byte integers R and S, concatenated. */
+    private static final int ES256_SIGNATURE_LENGTH = 64;
+
+    /** Reads and checks a public key sent in an assertion's {@code jwk} header. */
+    static DeviceKey fromHeader(Object jwkMember) throws DeviceKeyError {
+        if (!(jwkMember instanceof Map<?, ?> members)) {
+            throw DeviceKeyError.invalidGrant("The jwk header is not a JSON object");
+        }
+        for (Object name : members.keySet()) {
+            if (PRIVATE_MEMBERS.contains(String.valueOf(name))) {
+                throw DeviceKeyError.invalidGrant("The jwk header carries private key material (" + name
+                        + "); send the public key only, and treat this key as compromised");
+            }
+        }
+        JWK jwk;
+        try {
+            jwk = JsonSerialization.mapper.convertValue(members, JWK.class);
+        } catch (IllegalArgumentException e) {
+            throw DeviceKeyError.invalidGrant("The jwk header is not a valid JSON Web Key");
+        }
+        return of(jwk);
+    }
+
+    /** A key as stored with its guest; checked again, so a stored key obeys today's rules. */
+    static DeviceKey fromStored(String jwkJson) throws DeviceKeyError {
+        try {
+            return of(JsonSerialization.readValue(jwkJson, JWK.class));
+        } catch (IOException e) {
+            throw DeviceKeyError.invalidGrant("The stored device key cannot be read");
+        }
+    }
+
+    private static DeviceKey of(JWK jwk) throws DeviceKeyError {
+        String algorithm = algorithmOf(jwk);
+        PublicKey publicKey = publicKey(jwk);
+        if (publicKey instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() < MIN_RSA_BITS) {
+            throw DeviceKeyError.invalidGrant("RSA device keys need at least " + MIN_RSA_BITS + " bits; this one has "
+                    + rsa.getModulus().bitLength());
+        }
+        JWK publicJwk = new JWK();
+        publicJwk.setKeyType(jwk.getKeyType());
+        for (String member : switch (jwk.getKeyType()) {
+            case KeyType.EC -> new String[] { "crv", "x", "y" };
+            case KeyType.RSA -> new String[] { "n", "e" };
+            default -> new String[] { "crv", "x" };
+        }) {
+            publicJwk.setOtherClaims(member, jwk.getOtherClaim(member, String.class));
+        }
+        return new DeviceKey(publicJwk, algorithm, JWKSUtils.computeThumbprint(publicJwk));
+    }
+
+    private static String algorithmOf(JWK jwk) throws DeviceKeyError {
+        String type = jwk.getKeyType();
+        String curve = jwk.getOtherClaim("crv", String.class);
+        if (KeyType.EC.equals(type)) {
+            if (!"P-256".equals(curve)) {
+                throw DeviceKeyError.invalidGrant("EC device keys must use the curve P-256 (for ES256); this one uses " + curve);
+            }
+            return Algorithm.ES256;
+        }
+        if (KeyType.RSA.equals(type)) {
+            return Algorithm.RS256;
+        }
+        if (KeyType.OKP.equals(type)) {
+            if (!"Ed25519".equals(curve)) {
+                throw DeviceKeyError.invalidGrant("OKP device keys must use the curve Ed25519 (for EdDSA); this one uses " + curve);
+            }
+            return Algorithm.EdDSA;
+        }
+        throw DeviceKeyError.invalidGrant("Device keys must be EC P-256, RSA or Ed25519; the jwk has kty " + type);
+    }
+
+    private static PublicKey publicKey(JWK jwk) throws DeviceKeyError {
+        try {
+            KeyWrapper wrapper = JWKSUtils.getKeyWrapper(jwk);
+            if (wrapper == null || wrapper.getPublicKey() == null) {
+                throw DeviceKeyError.invalidGrant("The jwk is not a public key Keycloak can read");
+            }
+            return (PublicKey) wrapper.getPublicKey();
+        } catch (RuntimeException e) {
+            throw DeviceKeyError.invalidGrant("The jwk is not a valid public key: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * Checks {@code signature} over {@code signingInput} with Keycloak's own signature provider for this key's
+     * algorithm. ES256 signatures are accepted in JOSE form (R||S) and in the DER form that Android's and Java's
+     * {@code SHA256withECDSA} produce.
+     */
+    boolean verifies(KeycloakSession session, byte[] signingInput, byte[] signature) {
+        try {
+            KeyWrapper key = JWKSUtils.getKeyWrapper(jwk);
+            key.setAlgorithm(algorithm);
+            byte[] jose = algorithm.equals(Algorithm.ES256) ? es256InJoseForm(signature) : signature;
+            return session.getProvider(SignatureProvider.class, algorithm).verifier(key).verify(signingInput, jose);
+        } catch (VerificationException | IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static byte[] es256InJoseForm(byte[] signature) throws IOException {
+        if (signature.length != ES256_SIGNATURE_LENGTH && signature.length > 0 && signature[0] == 0x30) {
+            return ECDSAAlgorithm.asn1derToConcatenatedRS(signature, ES256_SIGNATURE_LENGTH);
+        }
+        return signature;
+    }
+
+    String toJson() {
+        try {
+            return JsonSerialization.writeValueAsString(jwk);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

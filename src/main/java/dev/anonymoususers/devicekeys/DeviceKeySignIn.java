@@ -1,0 +1,52 @@
+package dev.anonymoususers.devicekeys;
+
+import dev.anonymoususers.admin.AnonymousUsersConfig;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+/**
+ * Signs a device's guest in from a device assertion: the one path shared by the token-endpoint grant and the
+ * browser ({@code login_hint=anonymous:<assertion>}). The first assertion of a key creates the guest; every later
+ * one signs the same guest in.
+ */
+public final class DeviceKeySignIn {
+
+    /** Event detail: the thumbprint of the device key that signed in. */
+    public static final String DEVICE_KEY_DETAIL = "device_key";
+
+    private DeviceKeySignIn() {
+    }
+
+    public static UserModel signIn(KeycloakSession session, RealmModel realm, ClientModel client, String assertion,
+            EventBuilder event) throws DeviceKeyError {
+        AnonymousUsersConfig config = AnonymousUsersConfig.of(realm);
+        if (!config.enabled()) {
+            throw DeviceKeyError.unauthorizedClient("Anonymous users are disabled for this realm");
+        }
+        if (!config.allowsDeviceKeys(client.getClientId())) {
+            throw DeviceKeyError.unauthorizedClient("The client " + client.getClientId()
+                    + " may not use device keys; an admin allows it under Authentication > Anonymous users");
+        }
+        DeviceKeys keys = new DeviceKeys(session, realm);
+        ChallengeStore challenges = new ChallengeStore(session);
+        DeviceAssertionVerifier verifier = new DeviceAssertionVerifier(
+                challenge -> challenges.consume(realm, challenge),
+                keys::byThumbprint,
+                (key, signingInput, signature) -> key.verifies(session, signingInput, signature));
+
+        DeviceAssertionVerifier.Verified verified = verifier.verify(assertion);
+        if (verified.action() != DeviceAction.AUTH) {
+            throw DeviceKeyError.invalidGrant("The action " + verified.action().claim()
+                    + " is for promoting a guest; sign in with the action auth");
+        }
+        event.detail(DEVICE_KEY_DETAIL, verified.key().thumbprint());
+        var registered = keys.find(verified.key().thumbprint());
+        if (registered.isPresent()) {
+            return keys.accountOf(registered.get());
+        }
+        return keys.registerNewGuest(verified.key(), client.getClientId(), event);
+    }
+}

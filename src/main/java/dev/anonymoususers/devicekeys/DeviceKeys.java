@@ -1,0 +1,125 @@
+package dev.anonymoususers.devicekeys;
+
+import java.util.Optional;
+
+import dev.anonymoususers.GuestAccounts;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceException;
+import org.keycloak.common.util.Time;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.credential.CredentialModel;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+/**
+ * The device keys of a realm: which guest a key signs in, registering a new key with a new guest, and revoking
+ * keys for good. The registry row finds the guest; the {@code device-key} credential on the guest is what keeps
+ * the key usable (an admin or the promotion removes it).
+ */
+final class DeviceKeys {
+
+    static final String REVOKED_GUEST_DELETED = "guest deleted";
+    static final String REVOKED_CREDENTIAL_REMOVED = "device key removed from its account";
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final EntityManager em;
+
+    DeviceKeys(KeycloakSession session, RealmModel realm) {
+        this.session = session;
+        this.realm = realm;
+        this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+    }
+
+    Optional<DeviceKeyEntity> find(String thumbprint) {
+        return em.createNamedQuery("anonDeviceKeyByThumbprint", DeviceKeyEntity.class)
+                .setParameter("realmId", realm.getId())
+                .setParameter("thumbprint", thumbprint)
+                .getResultStream()
+                .findFirst();
+    }
+
+    /** The registered key of a {@code kid}, for assertions that do not carry their public key. */
+    DeviceKey byThumbprint(String thumbprint) throws DeviceKeyError {
+        DeviceKeyEntity registered = find(thumbprint)
+                .orElseThrow(() -> DeviceKeyError.invalidGrant("No device key with this kid is registered in the realm; "
+                        + "send the public key in the jwk header to sign in for the first time"));
+        UserModel guest = accountOf(registered);
+        return DeviceKey.fromStored(DeviceKeyCredentialProvider.jwkOf(credential(guest, thumbprint).orElseThrow()));
+    }
+
+    /** The guest a registered key signs in, if the key is still good for it. */
+    UserModel accountOf(DeviceKeyEntity registered) throws DeviceKeyError {
+        if (registered.getRevokedReason() != null) {
+            throw DeviceKeyError.invalidGrant("This device key was revoked (" + registered.getRevokedReason()
+                    + "); create a new key pair on the device");
+        }
+        UserModel guest = session.users().getUserById(realm, registered.getUserId());
+        if (guest == null) {
+            registered.setRevokedReason(REVOKED_GUEST_DELETED);
+            throw DeviceKeyError.invalidGrant("This device key was revoked (" + REVOKED_GUEST_DELETED
+                    + "); create a new key pair on the device");
+        }
+        if (credential(guest, registered.getThumbprint()).isEmpty()) {
+            registered.setRevokedReason(REVOKED_CREDENTIAL_REMOVED);
+            throw DeviceKeyError.invalidGrant("This device key was revoked (" + REVOKED_CREDENTIAL_REMOVED
+                    + "); create a new key pair on the device");
+        }
+        if (!guest.isEnabled()) {
+            throw DeviceKeyError.invalidGrant("The account of this device key is disabled");
+        }
+        return guest;
+    }
+
+    /**
+     * Creates the guest of a key seen for the first time, with the key as its credential. The registry row is
+     * written first: if another request registers the same key at the same moment, the database lets only one
+     * through and this one creates nothing.
+     */
+    UserModel registerNewGuest(DeviceKey key, String clientId, EventBuilder event) throws DeviceKeyError {
+        String guestId = GuestAccounts.newId();
+        DeviceKeyEntity registered = new DeviceKeyEntity();
+        registered.setId(KeycloakModelUtils.generateId());
+        registered.setRealmId(realm.getId());
+        registered.setThumbprint(key.thumbprint());
+        registered.setUserId(guestId);
+        registered.setCreatedTimestamp(Time.currentTimeMillis());
+        try {
+            em.persist(registered);
+            em.flush();
+        } catch (PersistenceException e) {
+            session.getTransactionManager().setRollbackOnly();
+            throw DeviceKeyError.invalidGrant("This device key is being registered by another request; retry with a new challenge");
+        }
+        UserModel guest = GuestAccounts.create(session, realm, guestId, event);
+        guest.credentialManager().createStoredCredential(DeviceKeyCredentialProvider.credentialFor(key, clientId));
+        return guest;
+    }
+
+    private static Optional<CredentialModel> credential(UserModel user, String thumbprint) {
+        return user.credentialManager().getStoredCredentialsByTypeStream(DeviceKeyCredentialProvider.TYPE)
+                .filter(credential -> thumbprint.equals(DeviceKeyCredentialProvider.thumbprintOf(credential)))
+                .findFirst();
+    }
+
+    /** Revokes every key of a user that is being removed, so none of them can sign a new guest in later. */
+    static void revokeAllOf(KeycloakSession session, RealmModel realm, UserModel user) {
+        session.getProvider(JpaConnectionProvider.class).getEntityManager()
+                .createNamedQuery("anonDeviceKeyRevokeByUser")
+                .setParameter("reason", REVOKED_GUEST_DELETED)
+                .setParameter("realmId", realm.getId())
+                .setParameter("userId", user.getId())
+                .executeUpdate();
+    }
+
+    /** Forgets the keys of a realm that is being removed. */
+    static void forgetRealm(KeycloakSession session, RealmModel realm) {
+        session.getProvider(JpaConnectionProvider.class).getEntityManager()
+                .createNamedQuery("anonDeviceKeyDeleteByRealm")
+                .setParameter("realmId", realm.getId())
+                .executeUpdate();
+    }
+}
