@@ -20,6 +20,7 @@ import org.keycloak.services.managers.AuthenticationSessionManager;
 import org.keycloak.services.managers.UserSessionManager;
 import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.sessions.RootAuthenticationSessionModel;
+import org.keycloak.util.TokenUtil;
 
 /**
  * The token-endpoint grant {@value DeviceKeyGrantTypeFactory#GRANT_TYPE}: a native app sends a device assertion
@@ -42,7 +43,7 @@ public class DeviceKeyGrantType extends OAuth2GrantTypeBase {
             throw new CorsErrorResponseException(cors, refused.error(), refused.description(), Response.Status.BAD_REQUEST);
         }
         event.user(guest).detail(Details.USERNAME, guest.getUsername()).detail(Details.AUTH_METHOD, AUTH_METHOD);
-        String scope = getRequestedScopes();
+        String scope = withOpenId(getRequestedScopes());
 
         RootAuthenticationSessionModel rootAuthSession = new AuthenticationSessionManager(session).createAuthenticationSession(realm, false);
         AuthenticationSessionModel authSession = rootAuthSession.createAuthenticationSession(client);
@@ -62,6 +63,14 @@ public class DeviceKeyGrantType extends OAuth2GrantTypeBase {
         updateUserSessionFromClientAuth(userSession);
 
         return createTokenResponse(guest, userSession, clientSessionCtx, scope, false, null);
+    }
+
+    /** A device signs a person's guest in: the answer always carries an ID token, whatever else is asked. */
+    static String withOpenId(String scope) {
+        if (scope == null || scope.isBlank()) {
+            return OAuth2Constants.SCOPE_OPENID;
+        }
+        return TokenUtil.isOIDCRequest(scope) ? scope : OAuth2Constants.SCOPE_OPENID + " " + scope;
     }
 
     @Override

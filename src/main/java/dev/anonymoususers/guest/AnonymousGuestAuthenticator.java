@@ -36,7 +36,8 @@ public class AnonymousGuestAuthenticator implements Authenticator {
     public void authenticate(AuthenticationFlowContext context) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         boolean enabled = AnonymousUsersConfig.of(context.getRealm()).enabled();
-        String loginHint = authSession.getClientNote(OIDCLoginProtocol.LOGIN_HINT_PARAM);
+        String loginHint = GuestRequest.loginHint(authSession.getClientNote(OIDCLoginProtocol.LOGIN_HINT_PARAM),
+                loginHintInRequest(context));
 
         if (!GuestRequest.isGuestRequest(loginHint)) {
             if (enabled) {
@@ -64,6 +65,15 @@ public class AnonymousGuestAuthenticator implements Authenticator {
         }
         context.setUser(guest);
         context.success();
+    }
+
+    private static String loginHintInRequest(AuthenticationFlowContext context) {
+        String hint = context.getUriInfo().getQueryParameters().getFirst(OIDCLoginProtocol.LOGIN_HINT_PARAM);
+        if (hint == null && "POST".equals(context.getHttpRequest().getHttpMethod())
+                && context.getUriInfo().getPath().endsWith("/protocol/openid-connect/auth")) {
+            hint = context.getHttpRequest().getDecodedFormParameters().getFirst(OIDCLoginProtocol.LOGIN_HINT_PARAM);
+        }
+        return hint;
     }
 
     /**

@@ -1,0 +1,190 @@
+package dev.anonymoususers.devicekeys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.security.KeyPair;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.anonymoususers.testing.AdminApi;
+import dev.anonymoususers.testing.DeviceAssertions;
+import dev.anonymoususers.testing.DeviceKeyClient;
+import dev.anonymoususers.testing.KeycloakServer;
+import dev.anonymoususers.testing.OidcClient;
+import dev.anonymoususers.testing.WithKeycloak;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** A native app signs in silently with its device key: same key, same guest, for as long as the key exists. */
+@WithKeycloak
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DeviceKeyGrantIT {
+
+    static final String REDIRECT_URI = "http://127.0.0.1/callback";
+
+    KeycloakServer server;
+    AdminApi admin;
+    String realm;
+    DeviceKeyClient app;
+
+    @BeforeAll
+    void importRealm(KeycloakServer server, AdminApi admin) {
+        this.server = server;
+        this.admin = admin;
+        realm = admin.importRealm("guests.json", Map.of("redirectUri", REDIRECT_URI, "anonymousUsersEnabled", "true"));
+        app = new DeviceKeyClient(server, realm, "web-app");
+    }
+
+    String assertion(KeyPair key) {
+        return DeviceAssertions.signedBy(key).challenge(app.challenge()).build();
+    }
+
+    @Test
+    void challengeEndpointAnswersAFreshChallengeThatIsNotCached() {
+        HttpResponse<String> first = app.requestChallenge();
+        HttpResponse<String> second = app.requestChallenge();
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.headers().firstValue("Cache-Control").orElse("")).contains("no-store");
+        JsonNode body = AdminApi.read(first.body());
+        assertThat(body.get("challenge").asText()).matches("[A-Za-z0-9_-]{43}");
+        assertThat(body.get("expires_in").asInt()).isPositive();
+        assertThat(AdminApi.read(second.body()).get("challenge").asText()).isNotEqualTo(body.get("challenge").asText());
+    }
+
+    @Test
+    void firstAssertionOfAKeyCreatesAGuestAndAnsersWithOrdinaryTokens() {
+        int users = admin.countUsers(realm);
+
+        DeviceKeyClient.Answer answer = app.signIn(assertion(DeviceAssertions.ecP256()));
+
+        assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+        assertThat(answer.body().get("access_token").asText()).isNotBlank();
+        assertThat(answer.body().get("refresh_token").asText()).isNotBlank();
+        assertThat(answer.body().get("id_token").asText()).isNotBlank();
+        assertThat(answer.tokens().idTokenClaims().get("is_anonymous").asBoolean()).isTrue();
+        assertThat(answer.tokens().accessTokenClaims().get("is_anonymous").asBoolean()).isTrue();
+        assertThat(admin.countUsers(realm)).isEqualTo(users + 1);
+    }
+
+    @Test
+    void keyIsStoredAsADeviceKeyCredentialWithAReadableLabel() {
+        KeyPair key = DeviceAssertions.ecP256();
+        String sub = app.signIn(assertion(key)).sub();
+
+        JsonNode credentials = admin.get("/admin/realms/" + realm + "/users/" + sub + "/credentials");
+
+        assertThat(credentials).hasSize(1);
+        assertThat(credentials.get(0).get("type").asText()).isEqualTo("device-key");
+        assertThat(credentials.get(0).get("userLabel").asText())
+                .startsWith("Device key ES256 " + DeviceAssertions.thumbprint(key).substring(0, 8)).contains("web-app");
+    }
+
+    @Test
+    void laterAssertionsOfTheSameKeySignInTheSameGuest() {
+        KeyPair key = DeviceAssertions.ecP256();
+        String first = app.signIn(assertion(key)).sub();
+        int users = admin.countUsers(realm);
+
+        String second = app.signIn(assertion(key)).sub();
+
+        assertThat(second).isEqualTo(first);
+        assertThat(admin.countUsers(realm)).isEqualTo(users);
+    }
+
+    @Test
+    void knownKeyMaySendItsThumbprintAsKidInsteadOfTheKey() {
+        KeyPair key = DeviceAssertions.ecP256();
+        String first = app.signIn(assertion(key)).sub();
+
+        String again = app.signIn(DeviceAssertions.signedBy(key).kidInsteadOfJwk().challenge(app.challenge()).build()).sub();
+
+        assertThat(again).isEqualTo(first);
+    }
+
+    @Test
+    void es256SignatureInDerFormIsAccepted() {
+        KeyPair key = DeviceAssertions.ecP256();
+
+        DeviceKeyClient.Answer answer = app.signIn(DeviceAssertions.signedBy(key).derSignature().challenge(app.challenge()).build());
+
+        assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+    }
+
+    @Test
+    void rs256WithA2048BitKeyIsAccepted() {
+        DeviceKeyClient.Answer answer = app.signIn(assertion(DeviceAssertions.rsa(2048)));
+
+        assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+    }
+
+    @Test
+    void edDsaWithEd25519IsAccepted() {
+        DeviceKeyClient.Answer answer = app.signIn(assertion(DeviceAssertions.ed25519()));
+
+        assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+    }
+
+    @Test
+    void guestOfADeviceRefreshesLikeAnyUser() {
+        OidcClient.Tokens tokens = app.signIn(assertion(DeviceAssertions.ecP256())).tokens();
+
+        DeviceKeyClient.Answer refreshed = app.token(Map.of("grant_type", "refresh_token", "refresh_token", tokens.refreshToken()));
+
+        assertThat(refreshed.status()).as(refreshed.body().toString()).isEqualTo(200);
+        assertThat(refreshed.sub()).isEqualTo(tokens.idTokenClaims().get("sub").asText());
+    }
+
+    @Test
+    void confidentialClientAuthenticatesAsUsual() {
+        DeviceKeyClient confidential = new DeviceKeyClient(server, realm, "resource-server", "resource-server-secret");
+
+        DeviceKeyClient.Answer answer = confidential.signIn(
+                DeviceAssertions.signedBy(DeviceAssertions.ecP256()).challenge(confidential.challenge()).build());
+
+        assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+    }
+
+    @Test
+    void browserSignsTheSameDevicesGuestInWithLoginHintAnonymousAndAnAssertion() {
+        KeyPair key = DeviceAssertions.ecP256();
+        String sub = app.signIn(assertion(key)).sub();
+        OidcClient browser = new OidcClient(server, realm, "web-app", REDIRECT_URI);
+
+        OidcClient.Authorization authorization = browser.authorize(Map.of("login_hint", "anonymous:" + assertion(key)));
+
+        assertThat(authorization.reachedApp()).as("no page: %s", authorization.page()).isTrue();
+        assertThat(browser.exchange(authorization).idTokenClaims().get("sub").asText()).isEqualTo(sub);
+    }
+
+    @Test
+    void browserAssertionOfANewKeyCreatesItsGuestWhichTheGrantThenFinds() {
+        KeyPair key = DeviceAssertions.ecP256();
+        OidcClient browser = new OidcClient(server, realm, "web-app", REDIRECT_URI);
+
+        String sub = browser.exchange(browser.authorize(Map.of("login_hint", "anonymous:" + assertion(key))))
+                .idTokenClaims().get("sub").asText();
+
+        assertThat(app.signIn(assertion(key)).sub()).isEqualTo(sub);
+    }
+
+    @Test
+    void signInIsALoginEventWithTheDeviceKey() {
+        KeyPair key = DeviceAssertions.ecP256();
+        String sub = app.signIn(assertion(key)).sub();
+
+        JsonNode logins = admin.events(realm, "LOGIN");
+
+        JsonNode login = null;
+        for (JsonNode event : logins) {
+            if (sub.equals(event.path("userId").asText())) {
+                login = event;
+            }
+        }
+        assertThat(login).isNotNull();
+        assertThat(login.get("details").get("device_key").asText()).isEqualTo(DeviceAssertions.thumbprint(key));
+        assertThat(login.get("details").get("grant_type").asText()).isEqualTo(DeviceKeyClient.GRANT_TYPE);
+    }
+}

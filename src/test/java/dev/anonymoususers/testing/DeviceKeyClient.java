@@ -1,0 +1,108 @@
+package dev.anonymoususers.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** A native app's side of device keys: the challenge endpoint and the device-key grant at the token endpoint. */
+public final class DeviceKeyClient {
+
+    public static final String GRANT_TYPE = "urn:anonymous-users:params:oauth:grant-type:device-key";
+
+    private final KeycloakServer server;
+    private final String realm;
+    private final String clientId;
+    private final String clientSecret;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    public DeviceKeyClient(KeycloakServer server, String realm, String clientId) {
+        this(server, realm, clientId, null);
+    }
+
+    public DeviceKeyClient(KeycloakServer server, String realm, String clientId, String clientSecret) {
+        this.server = server;
+        this.realm = realm;
+        this.clientId = clientId;
+        this.clientSecret = clientSecret;
+    }
+
+    public HttpResponse<String> requestChallenge() {
+        return send(HttpRequest.newBuilder(URI.create(server.realmUrl(realm) + "/anonymous/challenge"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    public String challenge() {
+        HttpResponse<String> response = requestChallenge();
+        if (response.statusCode() != 200) {
+            throw new AssertionError("No challenge: " + response.statusCode() + " " + response.body());
+        }
+        return AdminApi.read(response.body()).get("challenge").asText();
+    }
+
+    /** The device-key grant with this assertion. */
+    public Answer signIn(String assertion) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", GRANT_TYPE);
+        if (assertion != null) {
+            form.put("assertion", assertion);
+        }
+        return token(form);
+    }
+
+    public Answer token(Map<String, String> form) {
+        Map<String, String> params = new LinkedHashMap<>(form);
+        params.put("client_id", clientId);
+        if (clientSecret != null) {
+            params.put("client_secret", clientSecret);
+        }
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(server.realmUrl(realm) + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(OidcClient.form(params))).build());
+        return new Answer(response.statusCode(), AdminApi.read(response.body()));
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The token endpoint's answer: tokens, or an OAuth error. */
+    public record Answer(int status, JsonNode body) {
+
+        public boolean ok() {
+            return status == 200;
+        }
+
+        public String error() {
+            return body.path("error").asText(null);
+        }
+
+        public String errorDescription() {
+            return body.path("error_description").asText(null);
+        }
+
+        public OidcClient.Tokens tokens() {
+            if (!ok()) {
+                throw new AssertionError("Expected tokens but got " + status + " " + body);
+            }
+            return new OidcClient.Tokens(body);
+        }
+
+        public String sub() {
+            return tokens().idTokenClaims().get("sub").asText();
+        }
+    }
+}
