@@ -18,14 +18,20 @@ import org.keycloak.services.ui.extend.UiTabProvider;
  *
  * @param enabled          whether apps of the realm may sign visitors in as guests
  * @param deviceKeyClients client ids that may use device keys; empty means every client of the realm
+ * @param challengeLifetimeSeconds how long a device-key challenge waits for its assertion
  */
-public record AnonymousUsersConfig(boolean enabled, List<String> deviceKeyClients) {
+public record AnonymousUsersConfig(boolean enabled, List<String> deviceKeyClients, int challengeLifetimeSeconds) {
 
     static final String ENABLED = "enabled";
     static final String DEVICE_KEY_CLIENTS = "deviceKeyClients";
+    static final String CHALLENGE_LIFETIME = "challengeLifetime";
+
+    static final int DEFAULT_CHALLENGE_LIFETIME = 120;
+    /** The longest a challenge may live, whatever a realm sets. */
+    public static final int MAX_CHALLENGE_LIFETIME_SECONDS = 3600;
 
     /** What a realm has before an admin saves the tab: anonymous users off. */
-    public static final AnonymousUsersConfig DEFAULTS = new AnonymousUsersConfig(false, List.of());
+    public static final AnonymousUsersConfig DEFAULTS = new AnonymousUsersConfig(false, List.of(), DEFAULT_CHALLENGE_LIFETIME);
 
     public AnonymousUsersConfig {
         deviceKeyClients = List.copyOf(deviceKeyClients);
@@ -53,6 +59,14 @@ public record AnonymousUsersConfig(boolean enabled, List<String> deviceKeyClient
                     + "that remember the device). Leave empty to let every client of the realm use them.")
             .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
             .add()
+            .property()
+            .name(CHALLENGE_LIFETIME)
+            .label("Device challenge lifetime (seconds)")
+            .helpText("How long a challenge from the challenge endpoint may wait for the device's signed assertion. "
+                    + "Each challenge serves one attempt. From 1 to " + MAX_CHALLENGE_LIFETIME_SECONDS + ".")
+            .type(ProviderConfigProperty.INTEGER_TYPE)
+            .defaultValue(Integer.toString(DEFAULT_CHALLENGE_LIFETIME))
+            .add()
             .build();
 
     /** The settings of {@code realm}; the defaults where no admin has saved the tab yet. */
@@ -68,13 +82,40 @@ public record AnonymousUsersConfig(boolean enabled, List<String> deviceKeyClient
         return fromMap(component.getConfig() == null ? Map.of() : component.getConfig());
     }
 
+    /** Reads saved settings; a value an admin could not have saved counts as its default. */
     static AnonymousUsersConfig fromMap(Map<String, List<String>> config) {
+        try {
+            return parse(config);
+        } catch (IllegalArgumentException e) {
+            return new AnonymousUsersConfig(parse(Map.of(ENABLED, config.getOrDefault(ENABLED, List.of()))).enabled(),
+                    List.of(), DEFAULT_CHALLENGE_LIFETIME);
+        }
+    }
+
+    /** Reads settings as an admin submits them, saying what is wrong with them. */
+    static AnonymousUsersConfig parse(Map<String, List<String>> config) {
         List<String> enabled = config.get(ENABLED);
         boolean isEnabled = enabled != null && !enabled.isEmpty() && Boolean.parseBoolean(enabled.get(0));
         List<String> clients = config.getOrDefault(DEVICE_KEY_CLIENTS, List.of()).stream()
                 .filter(clientId -> clientId != null && !clientId.isBlank())
                 .map(String::trim)
                 .toList();
-        return new AnonymousUsersConfig(isEnabled, clients);
+        return new AnonymousUsersConfig(isEnabled, clients, challengeLifetime(config.get(CHALLENGE_LIFETIME)));
+    }
+
+    private static int challengeLifetime(List<String> values) {
+        if (values == null || values.isEmpty() || values.get(0) == null || values.get(0).isBlank()) {
+            return DEFAULT_CHALLENGE_LIFETIME;
+        }
+        int seconds;
+        try {
+            seconds = Integer.parseInt(values.get(0).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Device challenge lifetime must be a whole number of seconds");
+        }
+        if (seconds < 1 || seconds > MAX_CHALLENGE_LIFETIME_SECONDS) {
+            throw new IllegalArgumentException("Device challenge lifetime must be from 1 to " + MAX_CHALLENGE_LIFETIME_SECONDS + " seconds");
+        }
+        return seconds;
     }
 }

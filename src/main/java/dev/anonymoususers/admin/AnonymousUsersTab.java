@@ -6,6 +6,7 @@ import java.util.Map;
 import dev.anonymoususers.RealmSetup;
 import org.keycloak.Config;
 import org.keycloak.component.ComponentModel;
+import org.keycloak.component.ComponentValidationException;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
@@ -45,6 +46,16 @@ public class AnonymousUsersTab implements UiTabProvider, UiTabProviderFactory<Co
     @Override
     public List<ProviderConfigProperty> getConfigProperties() {
         return AnonymousUsersConfig.PROPERTIES;
+    }
+
+    @Override
+    public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model)
+            throws ComponentValidationException {
+        try {
+            AnonymousUsersConfig.parse(model.getConfig());
+        } catch (IllegalArgumentException e) {
+            throw new ComponentValidationException(e.getMessage());
+        }
     }
 
     @Override

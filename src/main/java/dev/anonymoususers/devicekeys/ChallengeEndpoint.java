@@ -43,13 +43,14 @@ public class ChallengeEndpoint implements RealmResourceProvider {
     public Response challenge(@QueryParam("client_id") String clientId) {
         RealmModel realm = session.getContext().getRealm();
         Cors cors = cors(realm, clientId);
-        if (!AnonymousUsersConfig.of(realm).enabled()) {
+        AnonymousUsersConfig config = AnonymousUsersConfig.of(realm);
+        if (!config.enabled()) {
             return cors.add(Response.status(Response.Status.FORBIDDEN)
                     .type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(Map.of("error", "access_denied", "error_description", "Anonymous users are disabled for this realm")));
         }
-        String challenge = new ChallengeStore(session).issue(realm);
-        return cors.add(Response.ok(Map.of("challenge", challenge, "expires_in", ChallengeStore.LIFETIME_SECONDS))
+        String challenge = new ChallengeStore(session).issue(realm, config.challengeLifetimeSeconds());
+        return cors.add(Response.ok(Map.of("challenge", challenge, "expires_in", config.challengeLifetimeSeconds()))
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .cacheControl(noStore())
                 .header("Pragma", "no-cache"));

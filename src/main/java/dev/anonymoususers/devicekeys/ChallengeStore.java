@@ -4,6 +4,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 
+import dev.anonymoususers.admin.AnonymousUsersConfig;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.SingleUseObjectProvider;
@@ -13,9 +14,6 @@ import org.keycloak.models.SingleUseObjectProvider;
  * a cluster, expired by the store itself, and removed atomically, so one challenge serves exactly one attempt.
  */
 public final class ChallengeStore {
-
-    /** How long a challenge may wait for its assertion. */
-    public static final int LIFETIME_SECONDS = 120;
 
     private static final String KEY_PREFIX = "anonymous-users.challenge.";
     private static final String USED_PREFIX = "anonymous-users.challenge-used.";
@@ -28,12 +26,12 @@ public final class ChallengeStore {
         this.store = session.singleUseObjects();
     }
 
-    /** A fresh challenge for {@code realm}: 256 random bits, base64url. */
-    public String issue(RealmModel realm) {
+    /** A fresh challenge for {@code realm}: 256 random bits, base64url, valid for {@code lifetimeSeconds}. */
+    public String issue(RealmModel realm, int lifetimeSeconds) {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        store.put(KEY_PREFIX + challenge, LIFETIME_SECONDS, Map.of(REALM_NOTE, realm.getId()));
+        store.put(KEY_PREFIX + challenge, lifetimeSeconds, Map.of(REALM_NOTE, realm.getId()));
         return challenge;
     }
 
@@ -49,7 +47,8 @@ public final class ChallengeStore {
             }
             throw DeviceKeyError.invalidGrant("The challenge is unknown or expired; request a new one from the challenge endpoint");
         }
-        store.put(USED_PREFIX + challenge, LIFETIME_SECONDS, Map.of());
+        // Remembered for as long as the longest challenge could live, to tell "already used" from "unknown".
+        store.put(USED_PREFIX + challenge, AnonymousUsersConfig.MAX_CHALLENGE_LIFETIME_SECONDS, Map.of());
         if (!realm.getId().equals(notes.get(REALM_NOTE))) {
             throw DeviceKeyError.invalidGrant("The challenge was issued by another realm");
         }

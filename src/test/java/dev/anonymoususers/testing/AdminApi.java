@@ -75,18 +75,29 @@ public final class AdminApi {
 
     /** Saves the Anonymous users tab the way the admin console does: one component per realm, created then updated. */
     public void setAnonymousUsersEnabled(String realm, boolean enabled) {
+        saveAnonymousUsersSettings(realm, Map.of("enabled", java.util.List.of(Boolean.toString(enabled))));
+    }
+
+    /** Saves the tab with these settings; unnamed ones take their defaults. */
+    public void saveAnonymousUsersSettings(String realm, Map<String, java.util.List<String>> settings) {
+        HttpResponse<String> response = trySaveAnonymousUsersSettings(realm, settings);
+        if (response.statusCode() / 100 != 2) {
+            throw new AssertionError("Saving the settings failed: " + response.statusCode() + " " + response.body());
+        }
+    }
+
+    /** Saves the tab and returns Keycloak's answer, for settings an admin gets wrong. */
+    public HttpResponse<String> trySaveAnonymousUsersSettings(String realm, Map<String, java.util.List<String>> settings) {
         JsonNode existing = anonymousUsersComponent(realm);
         ObjectNode component = existing == null ? JSON.createObjectNode() : (ObjectNode) existing;
         component.put("providerId", "anonymous-users");
         component.put("providerType", UI_TAB_TYPE);
         component.put("parentId", get("/admin/realms/" + realm).get("id").asText());
         ObjectNode config = component.putObject("config");
-        config.putArray("enabled").add(Boolean.toString(enabled));
-        if (existing == null) {
-            expect(201, send("POST", "/admin/realms/" + realm + "/components", component));
-        } else {
-            expect(204, send("PUT", "/admin/realms/" + realm + "/components/" + existing.get("id").asText(), component));
-        }
+        settings.forEach((name, values) -> values.forEach(config.withArray(name)::add));
+        return existing == null
+                ? send("POST", "/admin/realms/" + realm + "/components", component)
+                : send("PUT", "/admin/realms/" + realm + "/components/" + existing.get("id").asText(), component);
     }
 
     public JsonNode anonymousUsersComponent(String realm) {

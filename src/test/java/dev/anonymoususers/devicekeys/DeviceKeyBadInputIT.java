@@ -1,0 +1,395 @@
+package dev.anonymoususers.devicekeys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.security.KeyPair;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.anonymoususers.testing.AdminApi;
+import dev.anonymoususers.testing.DeviceAssertions;
+import dev.anonymoususers.testing.DeviceKeyClient;
+import dev.anonymoususers.testing.DeviceKeyClient.Answer;
+import dev.anonymoususers.testing.KeycloakServer;
+import dev.anonymoususers.testing.OidcClient;
+import dev.anonymoususers.testing.WithKeycloak;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Every bad device assertion gets HTTP 400 with an OAuth error and a description that says what was wrong, and
+ * changes nothing: no user, no credential, no session; an existing guest stays as it was.
+ */
+@WithKeycloak
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DeviceKeyBadInputIT {
+
+    static final String REDIRECT_URI = "http://127.0.0.1/callback";
+
+    KeycloakServer server;
+    AdminApi admin;
+    String realm;
+    DeviceKeyClient app;
+
+    @BeforeAll
+    void importRealm(KeycloakServer server, AdminApi admin) {
+        this.server = server;
+        this.admin = admin;
+        realm = admin.importRealm("guests.json", Map.of("redirectUri", REDIRECT_URI, "anonymousUsersEnabled", "true"));
+        app = new DeviceKeyClient(server, realm, "web-app");
+    }
+
+    DeviceAssertions.Builder fresh(KeyPair key) {
+        return DeviceAssertions.signedBy(key).challenge(app.challenge());
+    }
+
+    /** Asserts the refusal, and that the realm has exactly as many users as before the attempt. */
+    void refused(Supplier<Answer> attempt, String error, String descriptionPart) {
+        refusedIn(realm, attempt, error, descriptionPart);
+    }
+
+    void refusedIn(String realmName, Supplier<Answer> attempt, String error, String descriptionPart) {
+        int users = admin.countUsers(realmName);
+        int sessions = sessionCount(realmName);
+
+        Answer answer = attempt.get();
+
+        assertThat(answer.status()).as(answer.body().toString()).isEqualTo(400);
+        assertThat(answer.error()).isEqualTo(error);
+        assertThat(answer.errorDescription()).contains(descriptionPart);
+        assertThat(admin.countUsers(realmName)).as("users").isEqualTo(users);
+        assertThat(sessionCount(realmName)).as("sessions").isEqualTo(sessions);
+    }
+
+    int sessionCount(String realmName) {
+        int count = 0;
+        for (JsonNode client : admin.get("/admin/realms/" + realmName + "/client-session-stats")) {
+            count += client.path("active").asInt();
+        }
+        return count;
+    }
+
+    /** An existing guest with its device key, and a snapshot of what it has. */
+    record Guest(KeyPair key, String id, JsonNode credentials) {
+    }
+
+    Guest existingGuest() {
+        KeyPair key = DeviceAssertions.ecP256();
+        String id = app.signIn(fresh(key).build()).sub();
+        return new Guest(key, id, admin.get("/admin/realms/" + realm + "/users/" + id + "/credentials"));
+    }
+
+    void unchanged(Guest guest) {
+        assertThat(admin.get("/admin/realms/" + realm + "/users/" + guest.id() + "/credentials")).isEqualTo(guest.credentials());
+    }
+
+    // Algorithms
+
+    @Test
+    void algNoneIsRefused() {
+        refused(() -> app.signIn(fresh(DeviceAssertions.ecP256()).unsigned().build()), "invalid_grant", "alg none is not accepted");
+    }
+
+    @Test
+    void hs256WithThePublicKeyAsSecretIsRefused() {
+        refused(() -> app.signIn(fresh(DeviceAssertions.ecP256()).hs256WithPublicKeyAsSecret().build()),
+                "invalid_grant", "alg HS256 is not accepted");
+    }
+
+    @Test
+    void algThatDoesNotMatchTheKeyIsRefused() {
+        refused(() -> app.signIn(fresh(DeviceAssertions.ecP256()).header("alg", "RS256").build()),
+                "invalid_grant", "alg RS256 does not match the key: this key signs with ES256");
+    }
+
+    @Test
+    void rsaKeyBelow2048BitsIsRefused() {
+        refused(() -> app.signIn(fresh(DeviceAssertions.rsa(1024)).build()), "invalid_grant", "at least 2048 bits");
+    }
+
+    @Test
+    void curveOtherThanP256ForEs256IsRefused() {
+        refused(() -> app.signIn(fresh(DeviceAssertions.ecP384()).header("alg", "ES256").build()),
+                "invalid_grant", "must use the curve P-256");
+    }
+
+    @Test
+    void jwkWithPrivateMembersIsRefused() {
+        refused(() -> app.signIn(fresh(DeviceAssertions.ecP256()).jwkWithPrivateMember("d", "c2VjcmV0").build()),
+                "invalid_grant", "carries private key material (d)");
+    }
+
+    // Challenges
+
+    @Test
+    void missingChallengeIsRefused() {
+        refused(() -> app.signIn(DeviceAssertions.signedBy(DeviceAssertions.ecP256()).build()),
+                "invalid_grant", "no challenge claim");
+    }
+
+    @Test
+    void unknownChallengeIsRefused() {
+        refused(() -> app.signIn(DeviceAssertions.signedBy(DeviceAssertions.ecP256())
+                .challenge(Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32])).build()),
+                "invalid_grant", "unknown or expired");
+    }
+
+    @Test
+    void expiredChallengeIsRefused() throws InterruptedException {
+        String shortLived = admin.importRealm("guests.json", Map.of("redirectUri", REDIRECT_URI, "anonymousUsersEnabled", "true"));
+        admin.saveAnonymousUsersSettings(shortLived, Map.of("enabled", List.of("true"), "challengeLifetime", List.of("1")));
+        DeviceKeyClient client = new DeviceKeyClient(server, shortLived, "web-app");
+        String challenge = client.challenge();
+        Thread.sleep(2500); // let the one-second challenge expire
+
+        refusedIn(shortLived, () -> client.signIn(DeviceAssertions.signedBy(DeviceAssertions.ecP256()).challenge(challenge).build()),
+                "invalid_grant", "unknown or expired");
+    }
+
+    @Test
+    void usedChallengeIsRefused() {
+        String challenge = app.challenge();
+        assertThat(app.signIn(DeviceAssertions.signedBy(DeviceAssertions.ecP256()).challenge(challenge).build()).ok()).isTrue();
+
+        refused(() -> app.signIn(DeviceAssertions.signedBy(DeviceAssertions.ecP256()).challenge(challenge).build()),
+                "invalid_grant", "already used");
+    }
+
+    @Test
+    void challengeIsUsedUpByAFailedAttemptToo() {
+        KeyPair key = DeviceAssertions.ecP256();
+        String challenge = app.challenge();
+        app.signIn(DeviceAssertions.signedBy(key).challenge(challenge).header("typ", "JWT").build());
+
+        refused(() -> app.signIn(DeviceAssertions.signedBy(key).challenge(challenge).build()), "invalid_grant", "already used");
+    }
+
+    @Test
+    void challengeOfAnotherRealmIsRefused() {
+        String other = admin.importRealm("guests.json", Map.of("redirectUri", REDIRECT_URI, "anonymousUsersEnabled", "true"));
+        String challenge = new DeviceKeyClient(server, other, "web-app").challenge();
+
+        refused(() -> app.signIn(DeviceAssertions.signedBy(DeviceAssertions.ecP256()).challenge(challenge).build()),
+                "invalid_grant", "issued by another realm");
+    }
+
+    @Test
+    void sameChallengeSentTwiceAtTheSameMomentSucceedsExactlyOnce() throws Exception {
+        KeyPair key = DeviceAssertions.ecP256();
+        String assertion = fresh(key).build();
+        int users = admin.countUsers(realm);
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Answer>> answers = new ArrayList<>();
+            Callable<Answer> attempt = () -> {
+                start.await();
+                return app.signIn(assertion);
+            };
+            answers.add(pool.submit(attempt));
+            answers.add(pool.submit(attempt));
+            start.countDown();
+
+            List<Answer> results = new ArrayList<>();
+            for (Future<Answer> answer : answers) {
+                results.add(answer.get());
+            }
+            assertThat(results).filteredOn(Answer::ok).hasSize(1);
+            assertThat(results).filteredOn(answer -> !answer.ok())
+                    .singleElement().satisfies(answer -> assertThat(answer.error()).isEqualTo("invalid_grant"));
+            assertThat(admin.countUsers(realm)).isEqualTo(users + 1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    // Claims
+
+    @Test
+    void missingActionIsRefused() {
+        refused(() -> app.signIn(fresh(DeviceAssertions.ecP256()).claim("action", null).build()), "invalid_grant", "no action claim");
+    }
+
+    @Test
+    void unknownActionIsRefused() {
+        refused(() -> app.signIn(fresh(DeviceAssertions.ecP256()).action("delete").build()), "invalid_grant", "action delete is unknown");
+    }
+
+    @Test
+    void promoteActionIsNotASignIn() {
+        refused(() -> app.signIn(fresh(DeviceAssertions.ecP256()).action("promote").build()), "invalid_grant", "is for promoting a guest");
+    }
+
+    @Test
+    void missingTypIsRefused() {
+        refused(() -> app.signIn(fresh(DeviceAssertions.ecP256()).header("typ", null).build()), "invalid_grant", "has no typ");
+    }
+
+    @Test
+    void wrongTypIsRefused() {
+        refused(() -> app.signIn(fresh(DeviceAssertions.ecP256()).header("typ", "JWT").build()),
+                "invalid_grant", "typ is JWT; it must be device-key+jwt");
+    }
+
+    @Test
+    void iatFarFromNowIsRefused() {
+        refused(() -> app.signIn(fresh(DeviceAssertions.ecP256()).claim("iat", System.currentTimeMillis() / 1000 - 3600).build()),
+                "invalid_grant", "seconds away from the server's clock");
+    }
+
+    // Keys
+
+    @Test
+    void signatureByAnotherKeyThanTheOneInTheHeaderIsRefused() {
+        refused(() -> app.signIn(fresh(DeviceAssertions.ecP256()).signWith(DeviceAssertions.ecP256()).build()),
+                "invalid_grant", "signature does not verify");
+    }
+
+    @Test
+    void signatureByAnotherKeyThanTheRegisteredKidIsRefusedAndTheGuestIsUntouched() {
+        Guest guest = existingGuest();
+
+        refused(() -> app.signIn(fresh(guest.key()).kidInsteadOfJwk().signWith(DeviceAssertions.ecP256()).build()),
+                "invalid_grant", "signature does not verify");
+        unchanged(guest);
+    }
+
+    @Test
+    void kidThatMatchesNoKeyIsRefused() {
+        refused(() -> app.signIn(fresh(DeviceAssertions.ecP256()).kidInsteadOfJwk().build()), "invalid_grant", "No device key with this kid");
+    }
+
+    @Test
+    void keyOfADeletedGuestIsRefusedAndCreatesNoNewGuest() {
+        Guest guest = existingGuest();
+        admin.send("DELETE", "/admin/realms/" + realm + "/users/" + guest.id(), null);
+
+        refused(() -> app.signIn(fresh(guest.key()).build()), "invalid_grant", "revoked (guest deleted)");
+        refused(() -> app.signIn(fresh(guest.key()).kidInsteadOfJwk().build()), "invalid_grant", "revoked (guest deleted)");
+    }
+
+    @Test
+    void keyOfADisabledGuestIsRefused() {
+        Guest guest = existingGuest();
+        JsonNode user = admin.user(realm, guest.id());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) user).put("enabled", false);
+        admin.send("PUT", "/admin/realms/" + realm + "/users/" + guest.id(), user);
+
+        refused(() -> app.signIn(fresh(guest.key()).build()), "invalid_grant", "disabled");
+        unchanged(guest);
+    }
+
+    @Test
+    void keyWhoseCredentialWasRemovedAsPromotionDoesIsRefused() {
+        Guest guest = existingGuest();
+        admin.send("DELETE", "/admin/realms/" + realm + "/users/" + guest.id() + "/credentials/"
+                + guest.credentials().get(0).get("id").asText(), null);
+
+        refused(() -> app.signIn(fresh(guest.key()).build()), "invalid_grant", "revoked (device key removed from its account)");
+    }
+
+    // MalformedRequests
+
+    @Test
+    void missingAssertionIsRefused() {
+        refused(() -> app.signIn(null), "invalid_request", "Missing parameter: assertion");
+    }
+
+    @Test
+    void malformedBase64IsRefused() {
+        refused(() -> app.signIn("eyJ@@@.eyJhIjoxfQ.c2ln"), "invalid_request", "not base64url");
+    }
+
+    @Test
+    void malformedJsonIsRefused() {
+        String notJson = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"typ\":".getBytes());
+        refused(() -> app.signIn(notJson + ".eyJhIjoxfQ.c2ln"), "invalid_request", "header is not a JSON object");
+    }
+
+    @Test
+    void nestedJwtIsRefused() {
+        String inner = fresh(DeviceAssertions.ecP256()).build();
+        String header = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                "{\"typ\":\"device-key+jwt\",\"alg\":\"ES256\",\"cty\":\"JWT\"}".getBytes());
+        String payload = Base64.getUrlEncoder().withoutPadding().encodeToString(inner.getBytes());
+        refused(() -> app.signIn(header + "." + payload + ".c2ln"), "invalid_request", "Nested JWTs are not accepted");
+    }
+
+    @Test
+    void encryptedJwtIsRefused() {
+        refused(() -> app.signIn("a.b.c.d.e"), "invalid_request", "Encrypted JWTs are not accepted");
+    }
+
+    @Test
+    void assertionOver8KibIsRefused() {
+        refused(() -> app.signIn(fresh(DeviceAssertions.ecP256()).claim("padding", "x".repeat(9000)).build()),
+                "invalid_request", "larger than 8 KiB");
+    }
+
+    // RealmAndClient
+
+    @Test
+    void realmWithAnonymousUsersOffRefusesTheGrant() {
+        String off = admin.importRealm("guests.json", Map.of("redirectUri", REDIRECT_URI, "anonymousUsersEnabled", "false"));
+        DeviceKeyClient client = new DeviceKeyClient(server, off, "web-app");
+
+        refusedIn(off, () -> client.signIn(DeviceAssertions.signedBy(DeviceAssertions.ecP256()).challenge("x").build()),
+                "unauthorized_client", "Anonymous users are disabled for this realm");
+        assertThat(client.requestChallenge().statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void clientThatIsNotAllowedToUseDeviceKeysIsRefused() {
+        String limited = admin.importRealm("guests.json", Map.of("redirectUri", REDIRECT_URI, "anonymousUsersEnabled", "true"));
+        admin.saveAnonymousUsersSettings(limited, Map.of("enabled", List.of("true"), "deviceKeyClients", List.of("mobile-app")));
+        DeviceKeyClient client = new DeviceKeyClient(server, limited, "web-app");
+
+        refusedIn(limited, () -> client.signIn(DeviceAssertions.signedBy(DeviceAssertions.ecP256()).challenge(client.challenge()).build()),
+                "unauthorized_client", "The client web-app may not use device keys");
+    }
+
+    @Test
+    void challengeLifetimeAnAdminGetsWrongIsRefusedWithAClearError() {
+        var answer = admin.trySaveAnonymousUsersSettings(realm, Map.of("enabled", List.of("true"), "challengeLifetime", List.of("0")));
+
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(answer.body()).contains("Device challenge lifetime must be from 1 to 3600 seconds");
+        assertThat(admin.anonymousUsersComponent(realm).path("config").path("challengeLifetime").isMissingNode()).isTrue();
+    }
+
+    // Browser
+
+    @Test
+    void badAssertionInTheLoginHintReturnsAnOAuthErrorAndCreatesNobody() {
+        OidcClient browser = new OidcClient(server, realm, "web-app", REDIRECT_URI);
+        int users = admin.countUsers(realm);
+
+        OidcClient.Authorization answer = browser.authorize(Map.of("login_hint",
+                "anonymous:" + fresh(DeviceAssertions.ecP256()).signWith(DeviceAssertions.ecP256()).build()));
+
+        assertThat(answer.reachedApp()).as("page: %s", answer.page()).isTrue();
+        assertThat(answer.error()).isEqualTo("access_denied");
+        assertThat(answer.errorDescription()).contains("signature does not verify");
+        assertThat(admin.countUsers(realm)).isEqualTo(users);
+    }
+
+    @Test
+    void malformedAssertionInTheLoginHintReturnsAnOAuthError() {
+        OidcClient browser = new OidcClient(server, realm, "web-app", REDIRECT_URI);
+
+        OidcClient.Authorization answer = browser.authorize(Map.of("login_hint", "anonymous:not-a-jws"));
+
+        assertThat(answer.error()).isEqualTo("access_denied");
+        assertThat(answer.errorDescription()).contains("not a compact JWS");
+    }
+}
