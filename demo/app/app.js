@@ -1,5 +1,8 @@
-// The demo app: keycloak-js with one extra line for guests, loginHint: 'anonymous'.
+// The demo app: keycloak-js with one extra line for guests, loginHint: 'anonymous',
+// and "Remember this device": a WebCrypto key in IndexedDB and the device-key grant.
 import Keycloak from "/vendor/keycloak-js/keycloak.js";
+import { createDeviceKey, signInWithDeviceKey } from "/device-key.js";
+import { forgetDeviceKey, loadDeviceKey, saveDeviceKey } from "/device-key-store.js";
 
 const config = await (await fetch("/config.json")).json();
 const keycloak = new Keycloak(config);
@@ -29,13 +32,35 @@ async function render() {
   $("sub").textContent = token.sub;
   $("is-anonymous").textContent = String(token.is_anonymous);
   $("username").textContent = token.preferred_username;
+  const remembered = Boolean(await loadDeviceKey());
+  $("device").textContent = remembered ? "remembered" : "not remembered";
+  $("sign-out").textContent = remembered ? "Sign out and forget this device" : "Sign out";
   const saved = await api("GET");
   $("saved-preference").textContent = saved.preference ?? "nothing yet";
 }
 
 $("continue-as-guest").addEventListener("click", () => keycloak.login({ loginHint: "anonymous" }));
 $("sign-in").addEventListener("click", () => keycloak.login());
-$("sign-out").addEventListener("click", () => keycloak.logout({ redirectUri: window.location.origin + "/" }));
+$("sign-out").addEventListener("click", async () => {
+  await forgetDeviceKey();
+  keycloak.logout({ redirectUri: window.location.origin + "/" });
+});
+
+// Keycloak-js takes tokens from any grant; it refreshes them with the refresh token as usual.
+async function startWithDeviceKey(keyPair) {
+  const tokens = await signInWithDeviceKey(config, keyPair);
+  await keycloak.init({ token: tokens.access_token, refreshToken: tokens.refresh_token, idToken: tokens.id_token,
+    checkLoginIframe: false, pkceMethod: "S256" });
+}
+
+$("remember-device").addEventListener("click", async () => {
+  try {
+    await saveDeviceKey(await createDeviceKey());
+    window.location.reload(); // the page signs in with the remembered key as it loads
+  } catch (e) {
+    show(e.message);
+  }
+});
 $("preference-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   try {
@@ -50,7 +75,12 @@ $("preference-form").addEventListener("submit", async (event) => {
 keycloak.onAuthError = (error) => show(error?.error_description ?? "");
 
 try {
-  await keycloak.init({ onLoad: "check-sso", pkceMethod: "S256", checkLoginIframe: false });
+  const remembered = await loadDeviceKey();
+  if (remembered) {
+    await startWithDeviceKey(remembered); // a remembered device signs in silently, as the same guest
+  } else {
+    await keycloak.init({ onLoad: "check-sso", pkceMethod: "S256", checkLoginIframe: false });
+  }
   await render();
 } catch (e) {
   show(`Could not reach Keycloak: ${e?.error ?? e?.message ?? e}`);

@@ -100,6 +100,52 @@ class DemoAppBrowserIT {
         }
     }
 
+    @Test
+    void rememberedDeviceComesBackAsTheSameGuestAfterCookiesAndTheBrowserAreGone() {
+        Path profile = Browser.newProfile();
+        String sub;
+        try (Browser browser = Browser.withProfile(profile)) {
+            browser.open(appUrl);
+            browser.await(By.id("remember-device")).click();
+            sub = browser.await(By.id("sub")).getText();
+            browser.awaitText(By.id("device"), "remembered");
+            browser.awaitText(By.id("is-anonymous"), "true");
+            browser.await(By.id("preference")).sendKeys("amber");
+            browser.await(By.id("save-preference")).click();
+            browser.awaitText(By.id("saved-preference"), "amber");
+
+            browser.clearAllCookies();
+            browser.open(appUrl);
+            browser.awaitText(By.id("sub"), sub);
+        }
+        try (Browser restarted = Browser.withProfile(profile)) {
+            restarted.open(appUrl);
+
+            restarted.awaitText(By.id("sub"), sub);
+            restarted.awaitText(By.id("saved-preference"), "amber");
+            restarted.awaitText(By.id("is-anonymous"), "true");
+        } finally {
+            Browser.deleteProfile(profile);
+        }
+    }
+
+    @Test
+    void signingOutForgetsTheDevice() {
+        try (Browser browser = new Browser()) {
+            browser.open(appUrl);
+            browser.await(By.id("remember-device")).click();
+            String sub = browser.await(By.id("sub")).getText();
+            assertThat(sub).isNotBlank();
+
+            browser.await(By.id("sign-out")).click();
+            browser.await(By.id("remember-device"));
+            browser.await(By.id("continue-as-guest")).click();
+
+            browser.awaitText(By.id("is-anonymous"), "true");
+            assertThat(browser.await(By.id("sub")).getText()).isNotEqualTo(sub);
+        }
+    }
+
     private void awaitListening(int port, Path log) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
         while (Instant.now().isBefore(deadline)) {

@@ -27,12 +27,28 @@ public final class Browser implements AutoCloseable {
     private final WebDriver driver;
     private final Path profile;
 
+    private final boolean ownsProfile;
+
     public Browser() {
+        this(newProfile(), true);
+    }
+
+    /** A browser on an existing profile: what a restarted browser finds (cookies, IndexedDB) is kept there. */
+    public static Browser withProfile(Path profile) {
+        return new Browser(profile, false);
+    }
+
+    public static Path newProfile() {
         try {
-            profile = Files.createTempDirectory("chromium-profile");
+            return Files.createTempDirectory("chromium-profile");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private Browser(Path profile, boolean ownsProfile) {
+        this.profile = profile;
+        this.ownsProfile = ownsProfile;
         ChromeOptions options = new ChromeOptions()
                 .setBinary(CHROMIUM)
                 .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -75,9 +91,20 @@ public final class Browser implements AutoCloseable {
         return driver;
     }
 
+    /** Clears every cookie of every site, as "clear browsing data" does, keeping site storage such as IndexedDB. */
+    public void clearAllCookies() {
+        ((ChromeDriver) driver).executeCdpCommand("Network.clearBrowserCookies", java.util.Map.of());
+    }
+
     @Override
     public void close() {
         driver.quit();
+        if (ownsProfile) {
+            deleteProfile(profile);
+        }
+    }
+
+    public static void deleteProfile(Path profile) {
         try (var paths = Files.walk(profile)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

@@ -1,0 +1,47 @@
+// Device keys with WebCrypto: sign a device assertion and exchange it for tokens with the device-key grant.
+// Works in browsers and in Node.js 20+ (both have crypto.subtle and fetch). The protocol is in docs/device-keys.md.
+
+export const GRANT_TYPE = "urn:anonymous-users:params:oauth:grant-type:device-key";
+
+const encoder = new TextEncoder();
+
+function base64url(bytes) {
+  const data = typeof bytes === "string" ? encoder.encode(bytes) : new Uint8Array(bytes);
+  let binary = "";
+  for (const byte of data) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** A new P-256 key pair whose private key can sign but never be exported. */
+export function createDeviceKey() {
+  return crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign"]);
+}
+
+/** A compact JWS: header typ device-key+jwt, alg ES256, the public jwk; payload challenge, action, iat. */
+export async function createDeviceAssertion(keyPair, challenge, action = "auth") {
+  const { kty, crv, x, y } = await crypto.subtle.exportKey("jwk", keyPair.publicKey);
+  const header = { typ: "device-key+jwt", alg: "ES256", jwk: { kty, crv, x, y } };
+  const payload = { challenge, action, iat: Math.floor(Date.now() / 1000) };
+  const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
+  // WebCrypto signs ECDSA in the JOSE form (R || S) that ES256 expects.
+  const signature = await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, keyPair.privateKey, encoder.encode(signingInput));
+  return `${signingInput}.${base64url(signature)}`;
+}
+
+/** The device's guest signs in: challenge, assertion, token response (access, refresh and ID token). */
+export async function signInWithDeviceKey({ url, realm, clientId }, keyPair) {
+  const realmUrl = `${url}/realms/${encodeURIComponent(realm)}`;
+  const challengeResponse = await fetch(`${realmUrl}/anonymous/challenge?client_id=${encodeURIComponent(clientId)}`, { method: "POST" });
+  const challengeBody = await challengeResponse.json();
+  if (!challengeResponse.ok) throw new Error(challengeBody.error_description ?? `challenge failed: ${challengeResponse.status}`);
+
+  const assertion = await createDeviceAssertion(keyPair, challengeBody.challenge);
+  const tokenResponse = await fetch(`${realmUrl}/protocol/openid-connect/token`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: GRANT_TYPE, assertion, client_id: clientId }),
+  });
+  const tokens = await tokenResponse.json();
+  if (!tokenResponse.ok) throw new Error(`${tokens.error}: ${tokens.error_description}`);
+  return tokens;
+}
