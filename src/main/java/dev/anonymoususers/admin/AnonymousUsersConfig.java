@@ -28,7 +28,7 @@ public record AnonymousUsersConfig(boolean enabled, List<String> deviceKeyClient
 
     static final int DEFAULT_CHALLENGE_LIFETIME = 120;
     /** The longest a challenge may live, whatever a realm sets. */
-    public static final int MAX_CHALLENGE_LIFETIME_SECONDS = 3600;
+    static final int MAX_CHALLENGE_LIFETIME_SECONDS = 3600;
 
     /** What a realm has before an admin saves the tab: anonymous users off. */
     public static final AnonymousUsersConfig DEFAULTS = new AnonymousUsersConfig(false, List.of(), DEFAULT_CHALLENGE_LIFETIME);

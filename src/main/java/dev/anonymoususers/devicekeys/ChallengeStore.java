@@ -4,7 +4,6 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 
-import dev.anonymoususers.admin.AnonymousUsersConfig;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.SingleUseObjectProvider;
@@ -18,6 +17,7 @@ public final class ChallengeStore {
     private static final String KEY_PREFIX = "anonymous-users.challenge.";
     private static final String USED_PREFIX = "anonymous-users.challenge-used.";
     private static final String REALM_NOTE = "realm";
+    private static final String LIFETIME_NOTE = "lifetime";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SingleUseObjectProvider store;
@@ -31,7 +31,8 @@ public final class ChallengeStore {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        store.put(KEY_PREFIX + challenge, lifetimeSeconds, Map.of(REALM_NOTE, realm.getId()));
+        store.put(KEY_PREFIX + challenge, lifetimeSeconds,
+                Map.of(REALM_NOTE, realm.getId(), LIFETIME_NOTE, Integer.toString(lifetimeSeconds)));
         return challenge;
     }
 
@@ -47,8 +48,8 @@ public final class ChallengeStore {
             }
             throw DeviceKeyError.invalidGrant("The challenge is unknown or expired; request a new one from the challenge endpoint");
         }
-        // Remembered for as long as the longest challenge could live, to tell "already used" from "unknown".
-        store.put(USED_PREFIX + challenge, AnonymousUsersConfig.MAX_CHALLENGE_LIFETIME_SECONDS, Map.of());
+        // Remembered as long as the challenge itself would have lived, to tell "already used" from "unknown".
+        store.put(USED_PREFIX + challenge, Long.parseLong(notes.get(LIFETIME_NOTE)), Map.of());
         if (!realm.getId().equals(notes.get(REALM_NOTE))) {
             throw DeviceKeyError.invalidGrant("The challenge was issued by another realm");
         }

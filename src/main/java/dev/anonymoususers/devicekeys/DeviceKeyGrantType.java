@@ -34,6 +34,7 @@ public class DeviceKeyGrantType extends OAuth2GrantTypeBase {
     @Override
     public Response process(Context context) {
         setContext(context);
+        String scope = withOpenId(getRequestedScopes()); // a bad scope is refused before anything is created
         UserModel guest;
         try {
             guest = DeviceKeySignIn.signIn(session, realm, client, formParams.getFirst(OAuth2Constants.ASSERTION), event);
@@ -43,7 +44,6 @@ public class DeviceKeyGrantType extends OAuth2GrantTypeBase {
             throw new CorsErrorResponseException(cors, refused.error(), refused.description(), Response.Status.BAD_REQUEST);
         }
         event.user(guest).detail(Details.USERNAME, guest.getUsername()).detail(Details.AUTH_METHOD, AUTH_METHOD);
-        String scope = withOpenId(getRequestedScopes());
 
         RootAuthenticationSessionModel rootAuthSession = new AuthenticationSessionManager(session).createAuthenticationSession(realm, false);
         AuthenticationSessionModel authSession = rootAuthSession.createAuthenticationSession(client);

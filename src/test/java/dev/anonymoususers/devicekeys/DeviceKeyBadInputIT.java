@@ -45,7 +45,7 @@ class DeviceKeyBadInputIT {
     void importRealm(KeycloakServer server, AdminApi admin) {
         this.server = server;
         this.admin = admin;
-        realm = admin.importRealm("guests.json", Map.of("redirectUri", REDIRECT_URI, "anonymousUsersEnabled", "true"));
+        realm = admin.importGuestsRealm(REDIRECT_URI, true);
         app = new DeviceKeyClient(server, realm, "web-app");
     }
 
@@ -146,7 +146,7 @@ class DeviceKeyBadInputIT {
 
     @Test
     void expiredChallengeIsRefused() throws InterruptedException {
-        String shortLived = admin.importRealm("guests.json", Map.of("redirectUri", REDIRECT_URI, "anonymousUsersEnabled", "true"));
+        String shortLived = admin.importGuestsRealm(REDIRECT_URI, true);
         admin.saveAnonymousUsersSettings(shortLived, Map.of("enabled", List.of("true"), "challengeLifetime", List.of("1")));
         DeviceKeyClient client = new DeviceKeyClient(server, shortLived, "web-app");
         String challenge = client.challenge();
@@ -176,7 +176,7 @@ class DeviceKeyBadInputIT {
 
     @Test
     void challengeOfAnotherRealmIsRefused() {
-        String other = admin.importRealm("guests.json", Map.of("redirectUri", REDIRECT_URI, "anonymousUsersEnabled", "true"));
+        String other = admin.importGuestsRealm(REDIRECT_URI, true);
         String challenge = new DeviceKeyClient(server, other, "web-app").challenge();
 
         refused(() -> app.signIn(DeviceAssertions.signedBy(DeviceAssertions.ecP256()).challenge(challenge).build()),
@@ -301,6 +301,12 @@ class DeviceKeyBadInputIT {
     // MalformedRequests
 
     @Test
+    void unknownScopeIsRefusedBeforeAnyGuestIsCreated() {
+        refused(() -> app.token(Map.of("grant_type", DeviceKeyClient.GRANT_TYPE, "scope", "openid no-such-scope",
+                "assertion", fresh(DeviceAssertions.ecP256()).build())), "invalid_scope", "Invalid scopes");
+    }
+
+    @Test
     void missingAssertionIsRefused() {
         refused(() -> app.signIn(null), "invalid_request", "Missing parameter: assertion");
     }
@@ -340,7 +346,7 @@ class DeviceKeyBadInputIT {
 
     @Test
     void realmWithAnonymousUsersOffRefusesTheGrant() {
-        String off = admin.importRealm("guests.json", Map.of("redirectUri", REDIRECT_URI, "anonymousUsersEnabled", "false"));
+        String off = admin.importGuestsRealm(REDIRECT_URI, false);
         DeviceKeyClient client = new DeviceKeyClient(server, off, "web-app");
 
         refusedIn(off, () -> client.signIn(DeviceAssertions.signedBy(DeviceAssertions.ecP256()).challenge("x").build()),
@@ -350,7 +356,7 @@ class DeviceKeyBadInputIT {
 
     @Test
     void clientThatIsNotAllowedToUseDeviceKeysIsRefused() {
-        String limited = admin.importRealm("guests.json", Map.of("redirectUri", REDIRECT_URI, "anonymousUsersEnabled", "true"));
+        String limited = admin.importGuestsRealm(REDIRECT_URI, true);
         admin.saveAnonymousUsersSettings(limited, Map.of("enabled", List.of("true"), "deviceKeyClients", List.of("mobile-app")));
         DeviceKeyClient client = new DeviceKeyClient(server, limited, "web-app");
 

@@ -33,7 +33,7 @@ class DeviceKeyGrantIT {
     void importRealm(KeycloakServer server, AdminApi admin) {
         this.server = server;
         this.admin = admin;
-        realm = admin.importRealm("guests.json", Map.of("redirectUri", REDIRECT_URI, "anonymousUsersEnabled", "true"));
+        realm = admin.importGuestsRealm(REDIRECT_URI, true);
         app = new DeviceKeyClient(server, realm, "web-app");
     }
 

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.anonymoususers.testing.AdminApi;
@@ -50,7 +49,7 @@ class DocumentedExamplesIT {
     }
 
     private static String realmFor(AdminApi admin) {
-        return admin.importRealm("guests.json", Map.of("redirectUri", "http://127.0.0.1/callback", "anonymousUsersEnabled", "true"));
+        return admin.importGuestsRealm("http://127.0.0.1/callback", true);
     }
 
     private static String run(List<String> command, Path work) throws IOException, InterruptedException {

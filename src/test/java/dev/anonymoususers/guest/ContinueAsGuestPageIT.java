@@ -45,8 +45,7 @@ class ContinueAsGuestPageIT {
     }
 
     String realm(boolean enabled, String loginTheme) {
-        String realm = admin.importRealm("guests.json",
-                Map.of("redirectUri", app.redirectUri(), "anonymousUsersEnabled", Boolean.toString(enabled)));
+        String realm = admin.importGuestsRealm(app.redirectUri(), enabled);
         if (loginTheme != null) {
             ObjectNode update = AdminApi.JSON.createObjectNode().put("loginTheme", loginTheme);
             admin.send("PUT", "/admin/realms/" + realm, update);

@@ -2,7 +2,6 @@ package dev.anonymoususers.guest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
 
 import dev.anonymoususers.testing.AdminApi;
 import dev.anonymoususers.testing.KeycloakServer;
@@ -19,7 +18,7 @@ class DisabledRealmIT {
 
     @Test
     void realmThatNeverEnabledAnonymousUsersRefusesGuestRequests(KeycloakServer server, AdminApi admin) {
-        String realm = admin.importRealm("guests.json", Map.of("redirectUri", REDIRECT_URI, "anonymousUsersEnabled", "false"));
+        String realm = admin.importGuestsRealm(REDIRECT_URI, false);
         admin.send("DELETE", "/admin/realms/" + realm + "/components/" + admin.anonymousUsersComponent(realm).get("id").asText(), null);
 
         assertGuestRequestRefusedAndNobodyCreated(server, admin, realm);
@@ -27,7 +26,7 @@ class DisabledRealmIT {
 
     @Test
     void realmWithAnonymousUsersSwitchedOffRefusesGuestRequests(KeycloakServer server, AdminApi admin) {
-        String realm = admin.importRealm("guests.json", Map.of("redirectUri", REDIRECT_URI, "anonymousUsersEnabled", "true"));
+        String realm = admin.importGuestsRealm(REDIRECT_URI, true);
         admin.setAnonymousUsersEnabled(realm, false);
 
         assertGuestRequestRefusedAndNobodyCreated(server, admin, realm);
@@ -43,7 +42,7 @@ class DisabledRealmIT {
 
     @Test
     void switchingAnonymousUsersOffKeepsExistingGuestsSignedIn(KeycloakServer server, AdminApi admin) {
-        String realm = admin.importRealm("guests.json", Map.of("redirectUri", REDIRECT_URI, "anonymousUsersEnabled", "true"));
+        String realm = admin.importGuestsRealm(REDIRECT_URI, true);
         OidcClient browser = new OidcClient(server, realm, "web-app", REDIRECT_URI);
         OidcClient.Tokens tokens = browser.exchange(browser.authorizeAsGuest());
 

@@ -2,7 +2,6 @@ package dev.anonymoususers.guest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.anonymoususers.testing.AdminApi;
@@ -30,7 +29,7 @@ class GuestSignInIT {
     void importRealm(KeycloakServer server, AdminApi admin) {
         this.server = server;
         this.admin = admin;
-        realm = admin.importRealm("guests.json", Map.of("redirectUri", REDIRECT_URI, "anonymousUsersEnabled", "true"));
+        realm = admin.importGuestsRealm(REDIRECT_URI, true);
     }
 
     OidcClient browser() {

@@ -53,6 +53,11 @@ public final class AdminApi {
         }
     }
 
+    /** The realm most tests use (realms/guests.json): a public web-app, a resource server, a regular user alice. */
+    public String importGuestsRealm(String redirectUri, boolean anonymousUsersEnabled) {
+        return importRealm("guests.json", Map.of("redirectUri", redirectUri, "anonymousUsersEnabled", Boolean.toString(anonymousUsersEnabled)));
+    }
+
     /** Imports a realm as it is, under its own name. */
     public void importRealm(ObjectNode realm) {
         expect(201, send("POST", "/admin/realms", realm));
@@ -145,35 +150,21 @@ public final class AdminApi {
                 .header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body.toString()));
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Http.send(http, request.build());
     }
 
     private String token() {
         if (Instant.now().isAfter(tokenExpires)) {
             String form = "grant_type=password&client_id=admin-cli&username=" + KeycloakServer.ADMIN
                     + "&password=" + KeycloakServer.ADMIN_PASSWORD;
-            try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                                URI.create(server.realmUrl("master") + "/protocol/openid-connect/token"))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-                expect(200, response);
-                JsonNode answer = read(response.body());
-                token = answer.get("access_token").asText();
-                tokenExpires = Instant.now().plusSeconds(answer.get("expires_in").asLong() - 15);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            HttpResponse<String> response = Http.send(http, HttpRequest.newBuilder(
+                            URI.create(server.realmUrl("master") + "/protocol/openid-connect/token"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form)).build());
+            expect(200, response);
+            JsonNode answer = read(response.body());
+            token = answer.get("access_token").asText();
+            tokenExpires = Instant.now().plusSeconds(answer.get("expires_in").asLong() - 15);
         }
         return token;
     }
