@@ -22,8 +22,8 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  * <p>It sits right after Keycloak's cookie step, so a browser that already has a session keeps its user, guest or
  * not, and no second guest is made. For a guest request ({@code login_hint=anonymous}) it creates the guest and
  * ends the flow without a page; with a device assertion ({@code login_hint=anonymous:<assertion>}) it signs that
- * device's guest in through the same code as the token endpoint. For any other request it steps aside, and offers "Continue as guest" on the page
- * that follows when the realm has anonymous users enabled.
+ * device's guest in through the same code as the token endpoint. For any other request it steps aside, and offers
+ * "Continue as guest" on the page that follows when the realm has anonymous users enabled.
  */
 public class AnonymousGuestAuthenticator implements Authenticator {
 
