@@ -84,23 +84,30 @@ public record AnonymousUsersConfig(boolean enabled, List<String> deviceKeyClient
 
     /** Reads saved settings; a value an admin could not have saved counts as its default. */
     static AnonymousUsersConfig fromMap(Map<String, List<String>> config) {
+        int lifetime;
         try {
-            return parse(config);
+            lifetime = challengeLifetime(config.get(CHALLENGE_LIFETIME));
         } catch (IllegalArgumentException e) {
-            return new AnonymousUsersConfig(parse(Map.of(ENABLED, config.getOrDefault(ENABLED, List.of()))).enabled(),
-                    List.of(), DEFAULT_CHALLENGE_LIFETIME);
+            lifetime = DEFAULT_CHALLENGE_LIFETIME;
         }
+        return new AnonymousUsersConfig(enabled(config), deviceKeyClients(config), lifetime);
     }
 
     /** Reads settings as an admin submits them, saying what is wrong with them. */
     static AnonymousUsersConfig parse(Map<String, List<String>> config) {
+        return new AnonymousUsersConfig(enabled(config), deviceKeyClients(config), challengeLifetime(config.get(CHALLENGE_LIFETIME)));
+    }
+
+    private static boolean enabled(Map<String, List<String>> config) {
         List<String> enabled = config.get(ENABLED);
-        boolean isEnabled = enabled != null && !enabled.isEmpty() && Boolean.parseBoolean(enabled.get(0));
-        List<String> clients = config.getOrDefault(DEVICE_KEY_CLIENTS, List.of()).stream()
+        return enabled != null && !enabled.isEmpty() && Boolean.parseBoolean(enabled.get(0));
+    }
+
+    private static List<String> deviceKeyClients(Map<String, List<String>> config) {
+        return config.getOrDefault(DEVICE_KEY_CLIENTS, List.of()).stream()
                 .filter(clientId -> clientId != null && !clientId.isBlank())
                 .map(String::trim)
                 .toList();
-        return new AnonymousUsersConfig(isEnabled, clients, challengeLifetime(config.get(CHALLENGE_LIFETIME)));
     }
 
     private static int challengeLifetime(List<String> values) {

@@ -19,35 +19,14 @@ import dev.anonymoususers.testing.AdminApi;
 import dev.anonymoususers.testing.DeviceAssertions;
 import dev.anonymoususers.testing.DeviceKeyClient;
 import dev.anonymoususers.testing.DeviceKeyClient.Answer;
-import dev.anonymoususers.testing.KeycloakServer;
 import dev.anonymoususers.testing.OidcClient;
-import dev.anonymoususers.testing.WithKeycloak;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Every bad device assertion gets HTTP 400 with an OAuth error and a description that says what was wrong, and
  * changes nothing: no user, no credential, no session; an existing guest stays as it was.
  */
-@WithKeycloak
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DeviceKeyBadInputIT {
-
-    static final String REDIRECT_URI = "http://127.0.0.1/callback";
-
-    KeycloakServer server;
-    AdminApi admin;
-    String realm;
-    DeviceKeyClient app;
-
-    @BeforeAll
-    void importRealm(KeycloakServer server, AdminApi admin) {
-        this.server = server;
-        this.admin = admin;
-        realm = admin.importGuestsRealm(REDIRECT_URI, true);
-        app = new DeviceKeyClient(server, realm, "web-app");
-    }
+class DeviceKeyBadInputIT extends DeviceKeyRealm {
 
     DeviceAssertions.Builder fresh(KeyPair key) {
         return DeviceAssertions.signedBy(key).challenge(app.challenge());

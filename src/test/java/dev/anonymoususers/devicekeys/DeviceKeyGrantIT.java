@@ -10,32 +10,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.anonymoususers.testing.AdminApi;
 import dev.anonymoususers.testing.DeviceAssertions;
 import dev.anonymoususers.testing.DeviceKeyClient;
-import dev.anonymoususers.testing.KeycloakServer;
 import dev.anonymoususers.testing.OidcClient;
-import dev.anonymoususers.testing.WithKeycloak;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** A native app signs in silently with its device key: same key, same guest, for as long as the key exists. */
-@WithKeycloak
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DeviceKeyGrantIT {
-
-    static final String REDIRECT_URI = "http://127.0.0.1/callback";
-
-    KeycloakServer server;
-    AdminApi admin;
-    String realm;
-    DeviceKeyClient app;
-
-    @BeforeAll
-    void importRealm(KeycloakServer server, AdminApi admin) {
-        this.server = server;
-        this.admin = admin;
-        realm = admin.importGuestsRealm(REDIRECT_URI, true);
-        app = new DeviceKeyClient(server, realm, "web-app");
-    }
+class DeviceKeyGrantIT extends DeviceKeyRealm {
 
     String assertion(KeyPair key) {
         return DeviceAssertions.signedBy(key).challenge(app.challenge()).build();

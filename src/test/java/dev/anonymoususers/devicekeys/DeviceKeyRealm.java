@@ -1,0 +1,29 @@
+package dev.anonymoususers.devicekeys;
+
+import dev.anonymoususers.testing.AdminApi;
+import dev.anonymoususers.testing.DeviceKeyClient;
+import dev.anonymoususers.testing.KeycloakServer;
+import dev.anonymoususers.testing.WithKeycloak;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+
+/** What the device-key tests share: a realm with anonymous users on, and a native app of that realm. */
+@WithKeycloak
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class DeviceKeyRealm {
+
+    static final String REDIRECT_URI = "http://127.0.0.1/callback";
+
+    KeycloakServer server;
+    AdminApi admin;
+    String realm;
+    DeviceKeyClient app;
+
+    @BeforeAll
+    void importRealm(KeycloakServer server, AdminApi admin) {
+        this.server = server;
+        this.admin = admin;
+        realm = admin.importGuestsRealm(REDIRECT_URI, true);
+        app = new DeviceKeyClient(server, realm, "web-app");
+    }
+}
