@@ -1,5 +1,9 @@
 package dev.anonymoususers;
 
+import java.util.stream.Stream;
+
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
 /**
@@ -19,6 +23,11 @@ public final class AnonymousUsers {
 
     public static boolean isAnonymous(UserModel user) {
         return user != null && Boolean.parseBoolean(user.getFirstAttribute(ATTRIBUTE));
+    }
+
+    /** The guests of a realm. */
+    public static Stream<UserModel> guestsOf(KeycloakSession session, RealmModel realm) {
+        return session.users().searchForUserByUserAttributeStream(realm, ATTRIBUTE, Boolean.TRUE.toString());
     }
 
     /** Marks a freshly created account as a guest. */

@@ -46,9 +46,12 @@ public class DeviceKeyJpaEntityProvider implements JpaEntityProvider, JpaEntityP
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        // A removed guest's keys stay on record as revoked, so they never sign a new guest in.
+        // A removed guest's keys stay on record as revoked, so they never sign a new guest in;
+        // an imported realm's guests bring their keys as credentials, which are registered here.
         factory.register(event -> {
-            if (event instanceof UserModel.UserRemovedEvent removed) {
+            if (event instanceof RealmModel.RealmPostCreateEvent created) {
+                DeviceKeys.registerImported(created.getKeycloakSession(), created.getCreatedRealm());
+            } else if (event instanceof UserModel.UserRemovedEvent removed) {
                 DeviceKeys.revokeAllOf(removed.getKeycloakSession(), removed.getRealm(), removed.getUser());
             } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
                 DeviceKeys.forgetRealm(removed.getKeycloakSession(), removed.getRealm());

@@ -2,6 +2,7 @@ package dev.anonymoususers.devicekeys;
 
 import java.util.Optional;
 
+import dev.anonymoususers.AnonymousUsers;
 import dev.anonymoususers.GuestAccounts;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceException;
@@ -81,14 +82,8 @@ final class DeviceKeys {
      */
     UserModel registerNewGuest(DeviceKey key, String clientId, EventBuilder event) throws DeviceKeyError {
         String guestId = GuestAccounts.newId();
-        DeviceKeyEntity registered = new DeviceKeyEntity();
-        registered.setId(KeycloakModelUtils.generateId());
-        registered.setRealmId(realm.getId());
-        registered.setThumbprint(key.thumbprint());
-        registered.setUserId(guestId);
-        registered.setCreatedTimestamp(Time.currentTimeMillis());
         try {
-            em.persist(registered);
+            em.persist(entity(realm, key.thumbprint(), guestId));
             em.flush();
         } catch (PersistenceException e) {
             session.getTransactionManager().setRollbackOnly();
@@ -113,6 +108,30 @@ final class DeviceKeys {
                 .setParameter("realmId", realm.getId())
                 .setParameter("userId", user.getId())
                 .executeUpdate();
+    }
+
+    /**
+     * Registers the device keys of an imported realm's guests, which arrive as {@code device-key} credentials
+     * without registry rows, so they sign their guests in on the new server as before.
+     */
+    static void registerImported(KeycloakSession session, RealmModel realm) {
+        EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+        DeviceKeys keys = new DeviceKeys(session, realm);
+        AnonymousUsers.guestsOf(session, realm)
+                .forEach(guest -> guest.credentialManager().getStoredCredentialsByTypeStream(DeviceKeyCredentialProvider.TYPE)
+                        .map(DeviceKeyCredentialProvider::thumbprintOf)
+                        .filter(thumbprint -> thumbprint != null && keys.find(thumbprint).isEmpty())
+                        .forEach(thumbprint -> em.persist(entity(realm, thumbprint, guest.getId()))));
+    }
+
+    private static DeviceKeyEntity entity(RealmModel realm, String thumbprint, String userId) {
+        DeviceKeyEntity registered = new DeviceKeyEntity();
+        registered.setId(KeycloakModelUtils.generateId());
+        registered.setRealmId(realm.getId());
+        registered.setThumbprint(thumbprint);
+        registered.setUserId(userId);
+        registered.setCreatedTimestamp(Time.currentTimeMillis());
+        return registered;
     }
 
     /** Forgets the keys of a realm that is being removed. */

@@ -150,6 +150,32 @@ class DeviceKeyGrantIT extends DeviceKeyRealm {
     }
 
     @Test
+    void guestsOfAnImportedRealmSignInWithTheirDeviceKeysAsBefore() {
+        KeyPair key = DeviceAssertions.ecP256();
+        String sub = app.signIn(assertion(key)).sub();
+        JsonNode credential = admin.get("/admin/realms/" + realm + "/users/" + sub + "/credentials").get(0);
+
+        var imported = AdminApi.JSON.createObjectNode().put("realm", realm + "-moved").put("enabled", true);
+        imported.putArray("clients").addObject().put("clientId", "web-app").put("publicClient", true);
+        // On another server the guest keeps its id; on this one ids are taken, so it gets a new one.
+        String movedId = java.util.UUID.randomUUID().toString();
+        var guest = imported.putArray("users").addObject().put("id", movedId).put("username", "moved-guest").put("enabled", true);
+        guest.putObject("attributes").putArray("anonymous").add("true");
+        guest.putArray("credentials").addObject()
+                .put("type", "device-key").put("userLabel", credential.get("userLabel").asText())
+                .put("secretData", "{}").put("credentialData", credential.get("credentialData").asText());
+        imported.putObject("components").putArray("org.keycloak.services.ui.extend.UiTabProvider").addObject()
+                .put("name", "anonymous-users").put("providerId", "anonymous-users")
+                .putObject("config").putArray("enabled").add("true");
+        admin.importRealm(imported);
+        DeviceKeyClient moved = new DeviceKeyClient(server, realm + "-moved", "web-app");
+
+        assertThat(moved.signIn(DeviceAssertions.signedBy(key).kidInsteadOfJwk().challenge(moved.challenge()).build()).sub()).isEqualTo(movedId);
+        assertThat(moved.signIn(DeviceAssertions.signedBy(key).challenge(moved.challenge()).build()).sub()).isEqualTo(movedId);
+        assertThat(admin.countUsers(realm + "-moved")).isEqualTo(1);
+    }
+
+    @Test
     void signInIsALoginEventWithTheDeviceKey() {
         KeyPair key = DeviceAssertions.ecP256();
         String sub = app.signIn(assertion(key)).sub();
