@@ -43,10 +43,6 @@ public final class DeviceKeySignIn {
                     + " is for promoting a guest; sign in with the action auth");
         }
         event.detail(DEVICE_KEY_DETAIL, verified.key().thumbprint());
-        var registered = keys.find(verified.key().thumbprint());
-        if (registered.isPresent()) {
-            return keys.accountOf(registered.get());
-        }
-        return keys.registerNewGuest(verified.key(), client.getClientId(), event);
+        return keys.signIn(verified.key(), client.getClientId(), event);
     }
 }

@@ -1,5 +1,7 @@
 package dev.anonymoususers.devicekeys;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.anonymoususers.AnonymousUsers;
@@ -28,6 +30,8 @@ final class DeviceKeys {
     private final KeycloakSession session;
     private final RealmModel realm;
     private final EntityManager em;
+    /** Guests already checked for a key in this request, so a kid is not looked up twice. */
+    private final Map<String, UserModel> checked = new HashMap<>();
 
     DeviceKeys(KeycloakSession session, RealmModel realm) {
         this.session = session;
@@ -52,27 +56,39 @@ final class DeviceKeys {
         return DeviceKey.fromStored(DeviceKeyCredentialProvider.jwkOf(credential(guest, thumbprint).orElseThrow()));
     }
 
+    /** The guest of a verified key: the one it registered, or a new one on the key's first assertion. */
+    UserModel signIn(DeviceKey key, String clientId, EventBuilder event) throws DeviceKeyError {
+        UserModel known = checked.get(key.thumbprint());
+        if (known != null) {
+            return known;
+        }
+        Optional<DeviceKeyEntity> registered = find(key.thumbprint());
+        return registered.isPresent() ? accountOf(registered.get()) : registerNewGuest(key, clientId, event);
+    }
+
     /** The guest a registered key signs in, if the key is still good for it. */
-    UserModel accountOf(DeviceKeyEntity registered) throws DeviceKeyError {
+    private UserModel accountOf(DeviceKeyEntity registered) throws DeviceKeyError {
         if (registered.getRevokedReason() != null) {
-            throw DeviceKeyError.invalidGrant("This device key was revoked (" + registered.getRevokedReason()
-                    + "); create a new key pair on the device");
+            throw revoked(registered.getRevokedReason());
         }
         UserModel guest = session.users().getUserById(realm, registered.getUserId());
         if (guest == null) {
             registered.setRevokedReason(REVOKED_GUEST_DELETED);
-            throw DeviceKeyError.invalidGrant("This device key was revoked (" + REVOKED_GUEST_DELETED
-                    + "); create a new key pair on the device");
+            throw revoked(REVOKED_GUEST_DELETED);
         }
         if (credential(guest, registered.getThumbprint()).isEmpty()) {
             registered.setRevokedReason(REVOKED_CREDENTIAL_REMOVED);
-            throw DeviceKeyError.invalidGrant("This device key was revoked (" + REVOKED_CREDENTIAL_REMOVED
-                    + "); create a new key pair on the device");
+            throw revoked(REVOKED_CREDENTIAL_REMOVED);
         }
         if (!guest.isEnabled()) {
             throw DeviceKeyError.invalidGrant("The account of this device key is disabled");
         }
+        checked.put(registered.getThumbprint(), guest);
         return guest;
+    }
+
+    private static DeviceKeyError revoked(String reason) {
+        return DeviceKeyError.invalidGrant("This device key was revoked (" + reason + "); create a new key pair on the device");
     }
 
     /**
@@ -80,7 +96,7 @@ final class DeviceKeys {
      * written first: if another request registers the same key at the same moment, the database lets only one
      * through and this one creates nothing.
      */
-    UserModel registerNewGuest(DeviceKey key, String clientId, EventBuilder event) throws DeviceKeyError {
+    private UserModel registerNewGuest(DeviceKey key, String clientId, EventBuilder event) throws DeviceKeyError {
         String guestId = GuestAccounts.newId();
         try {
             em.persist(entity(realm, key.thumbprint(), guestId));
