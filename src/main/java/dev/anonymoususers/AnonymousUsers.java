@@ -18,6 +18,12 @@ public final class AnonymousUsers {
     /** User attribute that marks a guest. Part of the public contract: workflows and admin searches use it. */
     public static final String ATTRIBUTE = "anonymous";
 
+    /**
+     * The application-initiated action ({@code kc_action}) that turns a guest into a regular user. Part of the
+     * public contract. Named here because the guest step reads it too: a device promotes its guest in the same trip.
+     */
+    public static final String PROMOTE_ACTION = "promote-anonymous";
+
     private AnonymousUsers() {
     }
 
@@ -33,5 +39,10 @@ public final class AnonymousUsers {
     /** Marks a freshly created account as a guest. */
     public static void markAnonymous(UserModel user) {
         user.setSingleAttribute(ATTRIBUTE, Boolean.TRUE.toString());
+    }
+
+    /** Removes the guest mark: from now on the account is a regular user. */
+    public static void unmarkAnonymous(UserModel user) {
+        user.removeAttribute(ATTRIBUTE);
     }
 }

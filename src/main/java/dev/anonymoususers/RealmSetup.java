@@ -3,6 +3,7 @@ package dev.anonymoususers;
 import dev.anonymoususers.admin.AnonymousUsersConfig;
 import dev.anonymoususers.claims.AnonymousClientScope;
 import dev.anonymoususers.guest.GuestSignInSetup;
+import dev.anonymoususers.promotion.PromotionSetup;
 import org.keycloak.cluster.ClusterProvider;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
@@ -17,6 +18,8 @@ import org.keycloak.models.utils.PostMigrationEvent;
  *       guest step in the browser flow and the required action that spares guests from forms. Both are inert while
  *       anonymous users are disabled. A realm attribute records that this happened, so an admin who removes the
  *       step later is not overruled on the next start.</li>
+ *   <li>At every start, and when a realm is created or imported: the promotion action, where it is missing (a realm
+ *       set up by an earlier version lacks it). An admin switches promotion off by disabling it, not removing it.</li>
  *   <li>Each time an admin saves the tab with anonymous users enabled: the {@code anonymous} client scope, and the
  *       guest step again if the browser flow bound to the realm lacks it (say, a flow the admin copied since).</li>
  *   <li>The same when a realm is imported with anonymous users enabled.</li>
@@ -47,13 +50,17 @@ public final class RealmSetup {
                 // Fired after an import too, with the imported settings in place (import does not call onCreate).
                 RealmModel realm = created.getCreatedRealm();
                 installOnce(realm);
+                PromotionSetup.install(realm);
                 onSettingsSaved(realm, AnonymousUsersConfig.of(realm));
             } else if (event instanceof PostMigrationEvent) {
                 // One node of a cluster does it; the others find the realms already marked.
                 KeycloakModelUtils.runJobInTransaction(factory, session ->
                         session.getProvider(ClusterProvider.class).executeIfNotExecuted(
                                 "anonymous-users-install", 120, () -> {
-                                    session.realms().getRealmsStream().forEach(RealmSetup::installOnce);
+                                    session.realms().getRealmsStream().forEach(realm -> {
+                                        installOnce(realm);
+                                        PromotionSetup.install(realm);
+                                    });
                                     return null;
                                 }));
             }

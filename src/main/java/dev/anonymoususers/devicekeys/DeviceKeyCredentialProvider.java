@@ -47,6 +47,12 @@ public class DeviceKeyCredentialProvider implements CredentialProvider<Credentia
         return credential;
     }
 
+    /** Removes every device key of {@code user}: none of them signs anyone in from now on. */
+    public static void removeAllFrom(UserModel user) {
+        user.credentialManager().getStoredCredentialsByTypeStream(TYPE).toList()
+                .forEach(credential -> user.credentialManager().removeStoredCredentialById(credential.getId()));
+    }
+
     /** The thumbprint a device-key credential holds, or null for any other credential. */
     static String thumbprintOf(CredentialModel credential) {
         return stored(credential).get("thumbprint") instanceof String thumbprint ? thumbprint : null;

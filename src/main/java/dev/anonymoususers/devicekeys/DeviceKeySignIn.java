@@ -1,5 +1,6 @@
 package dev.anonymoususers.devicekeys;
 
+import dev.anonymoususers.AnonymousUsers;
 import dev.anonymoususers.admin.AnonymousUsersConfig;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.models.ClientModel;
@@ -11,6 +12,10 @@ import org.keycloak.models.UserModel;
  * Signs a device's guest in from a device assertion: the one path shared by the token-endpoint grant and the
  * browser ({@code login_hint=anonymous:<assertion>}). The first assertion of a key creates the guest; every later
  * one signs the same guest in.
+ *
+ * <p>The assertion's {@code action} must be the one the request is for: {@code auth} to sign in, {@code promote}
+ * when the browser request also carries {@code kc_action=promote-anonymous}. A promotion never creates a guest: it
+ * is for the guest the key already signs in.
  */
 public final class DeviceKeySignIn {
 
@@ -22,6 +27,12 @@ public final class DeviceKeySignIn {
 
     public static UserModel signIn(KeycloakSession session, RealmModel realm, ClientModel client, String assertion,
             EventBuilder event) throws DeviceKeyError {
+        return signIn(session, realm, client, assertion, DeviceAction.AUTH, event);
+    }
+
+    /** As {@link #signIn(KeycloakSession, RealmModel, ClientModel, String, EventBuilder)}, for {@code expected}. */
+    public static UserModel signIn(KeycloakSession session, RealmModel realm, ClientModel client, String assertion,
+            DeviceAction expected, EventBuilder event) throws DeviceKeyError {
         AnonymousUsersConfig config = AnonymousUsersConfig.of(realm);
         if (!config.enabled()) {
             throw DeviceKeyError.unauthorizedClient("Anonymous users are disabled for this realm");
@@ -38,11 +49,14 @@ public final class DeviceKeySignIn {
                 (key, signingInput, signature) -> key.verifies(session, signingInput, signature));
 
         DeviceAssertionVerifier.Verified verified = verifier.verify(assertion);
-        if (verified.action() != DeviceAction.AUTH) {
-            throw DeviceKeyError.invalidGrant("The action " + verified.action().claim()
-                    + " is for promoting a guest; sign in with the action auth");
+        if (verified.action() != expected) {
+            throw DeviceKeyError.invalidGrant(expected == DeviceAction.AUTH
+                    ? "The action promote is for promoting a guest, with kc_action=" + AnonymousUsers.PROMOTE_ACTION
+                            + " in the browser; sign in with the action auth"
+                    : "The request asks for kc_action=" + AnonymousUsers.PROMOTE_ACTION
+                            + "; sign the assertion with the action promote");
         }
         event.detail(DEVICE_KEY_DETAIL, verified.key().thumbprint());
-        return keys.signIn(verified.key(), client.getClientId(), event);
+        return keys.signIn(verified.key(), client.getClientId(), expected == DeviceAction.AUTH, event);
     }
 }

@@ -56,14 +56,24 @@ final class DeviceKeys {
         return DeviceKey.fromStored(DeviceKeyCredentialProvider.jwkOf(credential(guest, thumbprint).orElseThrow()));
     }
 
-    /** The guest of a verified key: the one it registered, or a new one on the key's first assertion. */
-    UserModel signIn(DeviceKey key, String clientId, EventBuilder event) throws DeviceKeyError {
+    /**
+     * The guest of a verified key: the one it registered, or, where {@code mayRegister}, a new one on the key's
+     * first assertion.
+     */
+    UserModel signIn(DeviceKey key, String clientId, boolean mayRegister, EventBuilder event) throws DeviceKeyError {
         UserModel known = checked.get(key.thumbprint());
         if (known != null) {
             return known;
         }
         Optional<DeviceKeyEntity> registered = find(key.thumbprint());
-        return registered.isPresent() ? accountOf(registered.get()) : registerNewGuest(key, clientId, event);
+        if (registered.isPresent()) {
+            return accountOf(registered.get());
+        }
+        if (!mayRegister) {
+            throw DeviceKeyError.invalidGrant("No guest is registered for this device key; a device promotes the guest "
+                    + "it signed in with the action auth");
+        }
+        return registerNewGuest(key, clientId, event);
     }
 
     /** The guest a registered key signs in, if the key is still good for it. */

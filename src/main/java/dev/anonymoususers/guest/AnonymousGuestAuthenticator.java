@@ -9,6 +9,7 @@ import dev.anonymoususers.devicekeys.DeviceKeySignIn;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.Authenticator;
+import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -22,7 +23,8 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  * <p>It sits right after Keycloak's cookie step, so a browser that already has a session keeps its user, guest or
  * not, and no second guest is made. For a guest request ({@code login_hint=anonymous}) it creates the guest and
  * ends the flow without a page; with a device assertion ({@code login_hint=anonymous:<assertion>}) it signs that
- * device's guest in through the same code as the token endpoint. For any other request it steps aside, and offers
+ * device's guest in through the same code as the token endpoint (with {@code kc_action=promote-anonymous}, the
+ * assertion says {@code promote}, and the promotion page follows). For any other request it steps aside, and offers
  * "Continue as guest" on the page that follows when the realm has anonymous users enabled.
  */
 public class AnonymousGuestAuthenticator implements Authenticator {
@@ -55,7 +57,8 @@ public class AnonymousGuestAuthenticator implements Authenticator {
         if (assertion.isPresent()) {
             try {
                 guest = DeviceKeySignIn.signIn(context.getSession(), context.getRealm(), authSession.getClient(),
-                        assertion.get(), context.getEvent());
+                        assertion.get(), GuestRequest.deviceAction(authSession.getClientNote(Constants.KC_ACTION)),
+                        context.getEvent());
             } catch (DeviceKeyError refused) {
                 refuse(context, refused.error(), refused.description());
                 return;

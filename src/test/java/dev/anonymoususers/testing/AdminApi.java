@@ -118,6 +118,16 @@ public final class AdminApi {
         return get("/admin/realms/" + realm + "/users/count").asInt();
     }
 
+    /** Whether the user carries the guest mark, as an admin finds guests: by the attribute anonymous=true. */
+    public boolean isGuest(String realm, String id) {
+        for (JsonNode user : get("/admin/realms/" + realm + "/users?q=anonymous:true&briefRepresentation=true&max=100000")) {
+            if (user.get("id").asText().equals(id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public JsonNode user(String realm, String id) {
         return get("/admin/realms/" + realm + "/users/" + id);
     }

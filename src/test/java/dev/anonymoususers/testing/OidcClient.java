@@ -25,7 +25,6 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public final class OidcClient {
 
-    private static final Pattern LOGIN_FORM = Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"");
 
     private final KeycloakServer server;
     private final String realm;
@@ -70,13 +69,20 @@ public final class OidcClient {
 
     /** Signs a regular user in through Keycloak's login page, as a person would. */
     public Authorization signInWithPassword(String username, String password) {
-        Authorization page = authorize(Map.of());
-        Matcher form = LOGIN_FORM.matcher(page.page());
+        return submit(authorize(Map.of()), "kc-form-login", Map.of("username", username, "password", password));
+    }
+
+    /** Submits the form {@code formId} of a Keycloak page with these fields, as a browser would, and follows. */
+    public Authorization submit(Authorization page, String formId, Map<String, String> fields) {
+        if (page.page() == null) {
+            throw new AssertionError("Expected a page with the form " + formId + " but was sent to " + page.location());
+        }
+        Matcher form = Pattern.compile("<form[^>]*id=\"" + Pattern.quote(formId) + "\"[^>]*action=\"([^\"]+)\"").matcher(page.page());
         if (!form.find()) {
-            throw new AssertionError("No login form on the page:\n" + page.page());
+            throw new AssertionError("No form " + formId + " on the page:\n" + page.page());
         }
         String action = form.group(1).replace("&amp;", "&");
-        return follow(post(action, form(Map.of("username", username, "password", password)), null));
+        return follow(post(action, form(fields), null));
     }
 
     public Tokens exchange(Authorization authorization) {

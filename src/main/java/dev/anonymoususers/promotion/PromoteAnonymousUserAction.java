@@ -1,0 +1,180 @@
+package dev.anonymoususers.promotion;
+
+import java.time.Duration;
+import java.util.List;
+
+import dev.anonymoususers.AnonymousUsers;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.authentication.InitiatedActionSupport;
+import org.keycloak.authentication.RequiredActionContext;
+import org.keycloak.authentication.RequiredActionProvider;
+import org.keycloak.common.util.Time;
+import org.keycloak.events.Details;
+import org.keycloak.events.Errors;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.FormMessage;
+import org.keycloak.services.messages.Messages;
+
+/**
+ * The application-initiated action {@value AnonymousUsers#PROMOTE_ACTION}: a guest signs up, and the same account —
+ * same id, same {@code sub} — becomes a regular user with the email, username and password it gave. Modelled on
+ * Keycloak's own Update Email action: the page is validated by the realm's user profile and password policy, and
+ * the outcome is reported through Keycloak's events ({@code CUSTOM_REQUIRED_ACTION} with
+ * {@code custom_required_action=promote-anonymous}).
+ *
+ * <ul>
+ *   <li>A regular user who starts it gets {@code kc_action_status=error}: no page, nothing changed.</li>
+ *   <li>Cancel returns {@code kc_action_status=cancelled}; the guest stays as it was.</li>
+ *   <li>The page submitted twice (a double click, two tabs) promotes once; the second submit ends in success.</li>
+ * </ul>
+ */
+public class PromoteAnonymousUserAction implements RequiredActionProvider {
+
+    /** Event detail: how the guest proved the new account (Part of the public contract). */
+    public static final String METHOD_DETAIL = "promote_method";
+    public static final String METHOD_PASSWORD = "password";
+    /** Event error: the account that started the promotion is not a guest. */
+    public static final String ERROR_NOT_ANONYMOUS = "not_anonymous";
+
+    /** Event {@code reason} of a submit that found its guest promoted by another submit of the same page. */
+    public static final String ALREADY_PROMOTED = "already promoted";
+
+    /** How long a submit waits for its twin (a double click) to finish promoting the same guest. */
+    private static final Duration TWIN_PATIENCE = Duration.ofSeconds(15);
+
+    @Override
+    public InitiatedActionSupport initiatedActionSupport() {
+        return InitiatedActionSupport.SUPPORTED;
+    }
+
+    /**
+     * Never asks to sign in again, however long ago the guest signed in: a guest has no credential to prove again,
+     * and the promotion only adds one. Keycloak would otherwise show a login form after five minutes.
+     */
+    @Override
+    public int getMaxAuthAge(KeycloakSession session) {
+        return Integer.MAX_VALUE - Time.currentTime();
+    }
+
+    @Override
+    public void evaluateTriggers(RequiredActionContext context) {
+        // Only ever started by an app.
+    }
+
+    @Override
+    public void requiredActionChallenge(RequiredActionContext context) {
+        UserModel user = context.getUser();
+        PromotionGuard guard = new PromotionGuard(context.getSession(), user.getId());
+        if (AnonymousUsers.isAnonymous(user) && guard.isLocked()) {
+            // A second submit of a page whose first submit is promoting right now: Keycloak shows this step again.
+            guard.awaitUnlocked(TWIN_PATIENCE);
+            if (GuestPromotion.isPromoted(context.getSession(), context.getRealm(), user.getId())) {
+                endAsAlreadyPromoted(context);
+                return;
+            }
+        }
+        if (!AnonymousUsers.isAnonymous(user)) {
+            if (guard.wasJustPromoted()) {
+                endAsAlreadyPromoted(context);
+                return;
+            }
+            error(context, ERROR_NOT_ANONYMOUS, "the account is not a guest");
+            user.removeRequiredAction(AnonymousUsers.PROMOTE_ACTION); // should an admin have set it on a regular user
+            context.ignore();
+            return;
+        }
+        context.challenge(SignUpPage.render(context, null, List.of()));
+    }
+
+    @Override
+    public void processAction(RequiredActionContext context) {
+        UserModel user = context.getUser();
+        if (user == null) {
+            error(context, Errors.USER_NOT_FOUND, "the guest was deleted");
+            context.challenge(errorPage(context, Messages.INVALID_USER));
+            return;
+        }
+        if (!user.isEnabled()) {
+            error(context, Errors.USER_DISABLED, "the guest was disabled");
+            context.challenge(errorPage(context, Messages.ACCOUNT_DISABLED));
+            return;
+        }
+        KeycloakSession session = context.getSession();
+        PromotionGuard guard = new PromotionGuard(session, user.getId());
+        if (!AnonymousUsers.isAnonymous(user)) {
+            if (guard.wasJustPromoted()) {
+                endAsAlreadyPromoted(context);
+            } else {
+                error(context, ERROR_NOT_ANONYMOUS, "the account is not a guest");
+                context.failure();
+            }
+            return;
+        }
+        if (!guard.tryLock()) {
+            // The same page submitted twice at once: the first submit promotes, this one reports its outcome.
+            guard.awaitUnlocked(TWIN_PATIENCE);
+            if (GuestPromotion.isPromoted(session, context.getRealm(), user.getId())) {
+                endAsAlreadyPromoted(context);
+                return;
+            }
+            if (!guard.tryLock()) {
+                error(context, Errors.INVALID_REGISTRATION, "another promotion of this guest is under way");
+                context.challenge(SignUpPage.render(context, form(context),
+                        List.of(new FormMessage(null, "anonymousUsers.promotionUnderWay"))));
+                return;
+            }
+        }
+
+        MultivaluedMap<String, String> form = form(context);
+        try {
+            SignUpForm.Accepted signUp = SignUpForm.check(session, context.getRealm(), form);
+            GuestPromotion.apply(session, context.getRealm(), user, signUp);
+            guard.rememberPromoted(context.getRealm());
+            context.getEvent()
+                    .detail(METHOD_DETAIL, METHOD_PASSWORD)
+                    .detail(Details.USERNAME, signUp.username())
+                    .detail(Details.EMAIL, signUp.email());
+            context.success();
+        } catch (SignUpForm.Refused refused) {
+            error(context, refused.eventError(), refused.reason());
+            context.challenge(SignUpPage.render(context, form, refused.errors()));
+        }
+    }
+
+    /**
+     * Another submit of a page that was shown to this account as a guest (a double click, a second tab) promoted
+     * it a moment ago: this one ends in success too, without promoting again. Its event says so in {@code reason}.
+     */
+    private static void endAsAlreadyPromoted(RequiredActionContext context) {
+        context.getEvent().detail(Details.REASON, ALREADY_PROMOTED);
+        context.success();
+    }
+
+    private static MultivaluedMap<String, String> form(RequiredActionContext context) {
+        return context.getHttpRequest().getDecodedFormParameters();
+    }
+
+    private static Response errorPage(RequiredActionContext context, String message) {
+        return context.form().setError(message).createErrorPage(Response.Status.BAD_REQUEST);
+    }
+
+    /** A failure event that listeners see at once: {@code CUSTOM_REQUIRED_ACTION_ERROR} with the reason. */
+    private static void error(RequiredActionContext context, String error, String reason) {
+        EventBuilder event = context.getEvent().clone()
+                .event(EventType.CUSTOM_REQUIRED_ACTION)
+                .detail(Details.CUSTOM_REQUIRED_ACTION, AnonymousUsers.PROMOTE_ACTION)
+                .detail(Details.REASON, reason);
+        if (context.getUser() != null) {
+            event.user(context.getUser());
+        }
+        event.error(error);
+    }
+
+    @Override
+    public void close() {
+    }
+}
