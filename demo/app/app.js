@@ -1,7 +1,8 @@
-// The demo app: keycloak-js with one extra line for guests, loginHint: 'anonymous',
-// and "Remember this device": a WebCrypto key in IndexedDB and the device-key grant.
+// The demo app: keycloak-js with one extra line for guests, loginHint: 'anonymous'; "Remember this device": a
+// WebCrypto key in IndexedDB and the device-key grant; and "Sign up to keep your account": the application-initiated
+// action promote-anonymous, which turns the guest into a regular user with the same sub.
 import Keycloak from "/vendor/keycloak-js/keycloak.js";
-import { createDeviceKey, signInWithDeviceKey } from "/device-key.js";
+import { createDeviceKey, promotionLoginHint, signInWithDeviceKey } from "/device-key.js";
 import { forgetDeviceKey, loadDeviceKey, saveDeviceKey } from "/device-key-store.js";
 
 const config = await (await fetch("/config.json")).json();
@@ -32,6 +33,8 @@ async function render() {
   $("sub").textContent = token.sub;
   $("is-anonymous").textContent = String(token.is_anonymous);
   $("username").textContent = token.preferred_username;
+  $("email").textContent = token.email ?? "none";
+  $("sign-up").hidden = token.is_anonymous !== true;
   const remembered = Boolean(await loadDeviceKey());
   $("device").textContent = remembered ? "remembered" : "not remembered";
   $("sign-out").textContent = remembered ? "Sign out and forget this device" : "Sign out";
@@ -41,6 +44,17 @@ async function render() {
 
 $("continue-as-guest").addEventListener("click", () => keycloak.login({ loginHint: "anonymous" }));
 $("sign-in").addEventListener("click", () => keycloak.login());
+// The guest signs up: same account, same sub, so everything saved stays. A remembered device has no browser
+// session, so its key signs the guest in on the way (the device-key login hint with the action promote).
+$("sign-up").addEventListener("click", async () => {
+  try {
+    const remembered = await loadDeviceKey();
+    const loginHint = remembered ? await promotionLoginHint(config, remembered) : undefined;
+    await keycloak.login({ action: "promote-anonymous", loginHint });
+  } catch (e) {
+    show(e.message);
+  }
+});
 $("sign-out").addEventListener("click", async () => {
   await forgetDeviceKey();
   keycloak.logout({ redirectUri: window.location.origin + "/" });
@@ -73,10 +87,16 @@ $("preference-form").addEventListener("submit", async (event) => {
 });
 
 keycloak.onAuthError = (error) => show(error?.error_description ?? "");
+// After a promotion the device key is removed from the account: forget it here too.
+keycloak.onActionUpdate = async (status, action) => {
+  if (action === "promote-anonymous" && status === "success") await forgetDeviceKey();
+  if (action === "promote-anonymous" && status === "error") show("This account cannot be promoted.");
+};
+const returningFromKeycloak = /[#&?]state=/.test(window.location.href);
 
 try {
   const remembered = await loadDeviceKey();
-  if (remembered) {
+  if (remembered && !returningFromKeycloak) {
     await startWithDeviceKey(remembered); // a remembered device signs in silently, as the same guest
   } else {
     await keycloak.init({ onLoad: "check-sso", pkceMethod: "S256", checkLoginIframe: false });

@@ -28,15 +28,23 @@ export async function createDeviceAssertion(keyPair, challenge, action = "auth")
   return `${signingInput}.${base64url(signature)}`;
 }
 
-/** The device's guest signs in: challenge, assertion, token response (access, refresh and ID token). */
-export async function signInWithDeviceKey({ url, realm, clientId }, keyPair) {
-  const realmUrl = `${url}/realms/${encodeURIComponent(realm)}`;
-  const challengeResponse = await fetch(`${realmUrl}/anonymous/challenge?client_id=${encodeURIComponent(clientId)}`, { method: "POST" });
-  const challengeBody = await challengeResponse.json();
-  if (!challengeResponse.ok) throw new Error(challengeBody.error_description ?? `challenge failed: ${challengeResponse.status}`);
+function realmUrl({ url, realm }) {
+  return `${url}/realms/${encodeURIComponent(realm)}`;
+}
 
-  const assertion = await createDeviceAssertion(keyPair, challengeBody.challenge);
-  const tokenResponse = await fetch(`${realmUrl}/protocol/openid-connect/token`, {
+/** A one-time challenge from the realm's challenge endpoint. */
+async function fetchChallenge(config) {
+  const response = await fetch(`${realmUrl(config)}/anonymous/challenge?client_id=${encodeURIComponent(config.clientId)}`, { method: "POST" });
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.error_description ?? `challenge failed: ${response.status}`);
+  return body.challenge;
+}
+
+/** The device's guest signs in: challenge, assertion, token response (access, refresh and ID token). */
+export async function signInWithDeviceKey(config, keyPair) {
+  const { clientId } = config;
+  const assertion = await createDeviceAssertion(keyPair, await fetchChallenge(config));
+  const tokenResponse = await fetch(`${realmUrl(config)}/protocol/openid-connect/token`, {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams({ grant_type: GRANT_TYPE, assertion, client_id: clientId }),
@@ -44,4 +52,12 @@ export async function signInWithDeviceKey({ url, realm, clientId }, keyPair) {
   const tokens = await tokenResponse.json();
   if (!tokenResponse.ok) throw new Error(`${tokens.error}: ${tokens.error_description}`);
   return tokens;
+}
+
+/**
+ * The login_hint that signs the device's guest in and promotes it in the same browser trip: send it with
+ * kc_action=promote-anonymous (keycloak-js: login({ action: "promote-anonymous", loginHint })).
+ */
+export async function promotionLoginHint(config, keyPair) {
+  return `anonymous:${await createDeviceAssertion(keyPair, await fetchChallenge(config), "promote")}`;
 }

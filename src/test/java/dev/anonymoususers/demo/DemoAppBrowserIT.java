@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -143,6 +144,69 @@ class DemoAppBrowserIT {
 
             browser.awaitText(By.id("is-anonymous"), "true");
             assertThat(browser.await(By.id("sub")).getText()).isNotEqualTo(sub);
+        }
+    }
+
+    static Map<String, String> signUp(String name) {
+        return Map.of("username", name, "email", name + "@example.com", "firstName", "Grace", "lastName", "Hopper",
+                "password", "a-long-password-1", "password-confirm", "a-long-password-1");
+    }
+
+    @Test
+    void guestSignsUpToKeepTheAccountAndKeepsSubAndPreference() {
+        String name = "demo-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String sub;
+        try (Browser browser = new Browser()) {
+            browser.open(appUrl);
+            browser.await(By.id("continue-as-guest")).click();
+            sub = browser.await(By.id("sub")).getText();
+            browser.await(By.id("preference")).sendKeys("violet");
+            browser.await(By.id("save-preference")).click();
+            browser.awaitText(By.id("saved-preference"), "violet");
+
+            browser.await(By.id("sign-up")).click();
+            browser.await(By.id("kc-promote-anonymous-form"));
+            browser.screenshot("demo-sign-up-page");
+            browser.fill(signUp(name));
+            browser.await(By.id("kc-promote")).click();
+
+            browser.awaitText(By.id("is-anonymous"), "false");
+            assertThat(browser.await(By.id("sub")).getText()).isEqualTo(sub);
+            browser.awaitText(By.id("email"), name + "@example.com");
+            browser.awaitText(By.id("saved-preference"), "violet");
+            assertThat(browser.isPresent(By.cssSelector("#sign-up:not([hidden])"))).isFalse();
+            browser.screenshot("demo-after-sign-up");
+        }
+        try (Browser fresh = new Browser()) {
+            fresh.open(appUrl);
+            fresh.await(By.id("sign-in")).click();
+            fresh.await(By.id("username")).sendKeys(name + "@example.com");
+            fresh.await(By.id("password")).sendKeys("a-long-password-1");
+            fresh.await(By.id("kc-login")).click();
+
+            fresh.awaitText(By.id("sub"), sub);
+            fresh.awaitText(By.id("is-anonymous"), "false");
+            fresh.awaitText(By.id("saved-preference"), "violet");
+        }
+    }
+
+    @Test
+    void rememberedDeviceSignsUpThroughTheBrowserWithItsKey() {
+        String name = "device-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        try (Browser browser = new Browser()) {
+            browser.open(appUrl);
+            browser.await(By.id("remember-device")).click();
+            browser.awaitText(By.id("device"), "remembered");
+            String sub = browser.await(By.id("sub")).getText();
+
+            browser.await(By.id("sign-up")).click();
+            browser.await(By.id("kc-promote-anonymous-form"));
+            browser.fill(signUp(name));
+            browser.await(By.id("kc-promote")).click();
+
+            browser.awaitText(By.id("is-anonymous"), "false");
+            assertThat(browser.await(By.id("sub")).getText()).isEqualTo(sub);
+            browser.awaitText(By.id("device"), "not remembered");
         }
     }
 

@@ -91,6 +91,27 @@ public final class Browser implements AutoCloseable {
         return driver;
     }
 
+    /** Saves what the page shows now as a PNG under target/screenshots, kept as a test artifact. */
+    public Path screenshot(String name) {
+        try {
+            Path file = Path.of("target", "screenshots", name + ".png");
+            Files.createDirectories(file.getParent());
+            Files.write(file, ((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Types into the fields of the page's form, by their names, replacing what is there. */
+    public void fill(java.util.Map<String, String> fields) {
+        fields.forEach((name, value) -> {
+            WebElement field = await(By.name(name));
+            field.clear();
+            field.sendKeys(value);
+        });
+    }
+
     /** Clears every cookie of every site, as "clear browsing data" does, keeping site storage such as IndexedDB. */
     public void clearAllCookies() {
         ((ChromeDriver) driver).executeCdpCommand("Network.clearBrowserCookies", java.util.Map.of());
