@@ -55,11 +55,13 @@
                 </#if>
             </@userProfileCommons.userProfileFormFields>
 
-            <div id="kc-form-buttons" class="${properties.kcFormGroupClass!} ${properties.kcFormButtonsClass!}">
+            <div class="${properties.kcFormGroupClass!}">
+            <div id="kc-form-buttons" class="${properties.kcFormButtonsClass!}">
                 <button id="kc-promote" class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!} ${properties.kcButtonLargeClass!}"
                         type="submit" name="promote" value="password">${msg("anonymousUsers.promoteSubmit")}</button>
                 <button id="kc-cancel" class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!} ${properties.kcButtonDefaultClass!} ${properties.kcButtonBlockClass!} ${properties.kcButtonLargeClass!}"
                         type="submit" name="cancel-aia" value="true" formnovalidate="formnovalidate">${msg("doCancel")}</button>
+            </div>
             </div>
         </form>
         <#if validator??>
