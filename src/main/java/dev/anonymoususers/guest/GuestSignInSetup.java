@@ -4,12 +4,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
+import dev.anonymoususers.RequiredActions;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.authenticators.browser.CookieAuthenticatorFactory;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.AuthenticationFlowModel;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.RequiredActionProviderModel;
 
 /**
  * Wires guest sign-in into a realm: the {@value AnonymousGuestAuthenticatorFactory#ID} step in the browser flow,
@@ -86,17 +86,7 @@ public final class GuestSignInSetup {
     }
 
     static void installNoFormsForGuests(RealmModel realm) {
-        if (realm.getRequiredActionProviderByAlias(NoFormsForGuests.ID) != null) {
-            return;
-        }
-        RequiredActionProviderModel action = new RequiredActionProviderModel();
-        action.setAlias(NoFormsForGuests.ID);
-        action.setProviderId(NoFormsForGuests.ID);
-        action.setName(new NoFormsForGuests().getDisplayText());
-        action.setEnabled(true);
-        action.setDefaultAction(false);
         // Its trigger must run after every other action's trigger, to withdraw what they queued for guests.
-        action.setPriority(Integer.MAX_VALUE);
-        realm.addRequiredActionProvider(action);
+        RequiredActions.registerIfMissing(realm, NoFormsForGuests.ID, new NoFormsForGuests().getDisplayText(), Integer.MAX_VALUE);
     }
 }

@@ -1,0 +1,29 @@
+package dev.anonymoususers;
+
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RequiredActionProviderModel;
+
+/** Registers the extension's required actions in a realm, as an admin would under Authentication → Required actions. */
+public final class RequiredActions {
+
+    private RequiredActions() {
+    }
+
+    /**
+     * Adds the action, enabled and not a default action, where the realm lacks it; leaves it as the admin set it
+     * where it is there (an admin disables it rather than removes it).
+     */
+    public static void registerIfMissing(RealmModel realm, String providerId, String displayName, int priority) {
+        if (realm.getRequiredActionProviderByAlias(providerId) != null) {
+            return;
+        }
+        RequiredActionProviderModel action = new RequiredActionProviderModel();
+        action.setAlias(providerId);
+        action.setProviderId(providerId);
+        action.setName(displayName);
+        action.setEnabled(true);
+        action.setDefaultAction(false);
+        action.setPriority(priority);
+        realm.addRequiredActionProvider(action);
+    }
+}
