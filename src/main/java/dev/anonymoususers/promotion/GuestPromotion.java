@@ -1,5 +1,7 @@
 package dev.anonymoususers.promotion;
 
+import java.util.function.BiPredicate;
+
 import dev.anonymoususers.AnonymousUsers;
 import dev.anonymoususers.devicekeys.DeviceKeyCredentialProvider;
 import jakarta.persistence.PersistenceException;
@@ -53,13 +55,10 @@ final class GuestPromotion {
             session.getProvider(JpaConnectionProvider.class).getEntityManager().flush();
         } catch (PersistenceException | ModelException taken) {
             session.getTransactionManager().setRollbackOnly();
-            boolean emailTaken = signUp.email() != null && KeycloakModelUtils.runJobInTransactionWithResult(
-                    session.getKeycloakSessionFactory(), fresh -> {
-                        RealmModel freshRealm = fresh.realms().getRealm(realm.getId());
-                        fresh.getContext().setRealm(freshRealm);
-                        UserModel owner = fresh.users().getUserByEmail(freshRealm, signUp.email());
-                        return owner != null && !owner.getId().equals(guest.getId());
-                    });
+            boolean emailTaken = signUp.email() != null && inFreshTransaction(session, realm, (fresh, freshRealm) -> {
+                UserModel owner = fresh.users().getUserByEmail(freshRealm, signUp.email());
+                return owner != null && !owner.getId().equals(guest.getId());
+            });
             throw emailTaken
                     ? SignUpForm.refused(UserModel.EMAIL, Messages.EMAIL_EXISTS, Errors.EMAIL_IN_USE)
                     : SignUpForm.refused(UserModel.USERNAME, Messages.USERNAME_EXISTS, Errors.USERNAME_IN_USE);
@@ -68,11 +67,19 @@ final class GuestPromotion {
 
     /** Whether the account is a regular user by now, as the database says in a transaction of its own. */
     static boolean isPromoted(KeycloakSession session, RealmModel realm, String userId) {
+        return inFreshTransaction(session, realm, (fresh, freshRealm) -> {
+            UserModel user = fresh.users().getUserById(freshRealm, userId);
+            return user != null && !AnonymousUsers.isAnonymous(user);
+        });
+    }
+
+    /** Asks the database what other transactions committed, outside this request's own transaction. */
+    private static boolean inFreshTransaction(KeycloakSession session, RealmModel realm,
+            BiPredicate<KeycloakSession, RealmModel> question) {
         return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), fresh -> {
             RealmModel freshRealm = fresh.realms().getRealm(realm.getId());
             fresh.getContext().setRealm(freshRealm);
-            UserModel user = fresh.users().getUserById(freshRealm, userId);
-            return user != null && !AnonymousUsers.isAnonymous(user);
+            return question.test(fresh, freshRealm);
         });
     }
 }
