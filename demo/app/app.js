@@ -35,6 +35,10 @@ async function render() {
   $("username").textContent = token.preferred_username;
   $("email").textContent = token.email ?? "none";
   $("sign-up").hidden = token.is_anonymous !== true;
+  // Present only at the sign-in that replaced a guest ("Sign in to that account instead"): a real app's back end
+  // would now move the data of that guest to this account.
+  $("replaced-guest").textContent = token.anonymous_sub ?? "";
+  $("replaced-guest-line").hidden = !token.anonymous_sub;
   const remembered = Boolean(await loadDeviceKey());
   $("device").textContent = remembered ? "remembered" : "not remembered";
   $("sign-out").textContent = remembered ? "Sign out and forget this device" : "Sign out";

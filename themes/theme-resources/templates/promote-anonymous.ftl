@@ -48,12 +48,21 @@
     <#elseif section = "form">
         <p id="kc-promote-anonymous-intro" class="${properties.kcFormGroupClass!}">${msg("anonymousUsers.promoteIntro")}</p>
         <form id="kc-promote-anonymous-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post" novalidate="novalidate">
+            <#-- First thing on the page when the email or username is taken: the visitor may already have an account. -->
+            <#if anonymousPromotion.accountExists>
+                <div id="kc-sign-in-instead" class="${properties.kcFormGroupClass!}">
+                    <p>${msg("anonymousUsers.accountExists")}</p>
+                    <button id="kc-sign-in-instead-button" class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!} ${properties.kcButtonDefaultClass!} ${properties.kcButtonBlockClass!}"
+                            type="submit" name="sign-in-instead" value="true" formnovalidate="formnovalidate">${msg("anonymousUsers.signInInstead")}</button>
+                </div>
+            </#if>
             <@userProfileCommons.userProfileFormFields; callback, attribute>
                 <#if callback = "afterField" && (attribute.name == 'username' || (attribute.name == 'email' && realm.registrationEmailAsUsername))>
                     <@passwordField name="password" label=msg("password")/>
                     <@passwordField name="password-confirm" label=msg("passwordConfirm")/>
                 </#if>
             </@userProfileCommons.userProfileFormFields>
+
 
             <div class="${properties.kcFormGroupClass!}">
             <div id="kc-form-buttons" class="${properties.kcFormButtonsClass!}">

@@ -24,6 +24,13 @@ public final class AnonymousUsers {
      */
     public static final String PROMOTE_ACTION = "promote-anonymous";
 
+    /**
+     * Client note naming the guest that a sign-in replaced: the promotion writes it when the visitor chooses to sign
+     * in to an existing account instead, the {@code anonymous_sub} claim reads it, and the login page then offers no
+     * guest. Keycloak copies client notes of the sign-in into its client session.
+     */
+    public static final String REPLACED_GUEST_NOTE = "anonymousUsers.replacedGuest";
+
     private AnonymousUsers() {
     }
 

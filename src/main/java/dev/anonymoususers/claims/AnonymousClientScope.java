@@ -8,7 +8,8 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 
 /**
- * The client scope {@value #NAME}, which carries the {@code is_anonymous} claim. Part of the public contract.
+ * The client scope {@value #NAME}, which carries the {@code is_anonymous} claim and, at a sign-in that replaced a
+ * guest, the {@code anonymous_sub} claim. Part of the public contract.
  *
  * <p>It is a default scope of the realm and of every OpenID Connect client in it, so every app sees the claim
  * without asking for it, and clients created later get it too.
@@ -22,9 +23,15 @@ public final class AnonymousClientScope {
     private AnonymousClientScope() {
     }
 
-    /** Creates the scope where it is missing and makes it a default scope of the realm and its clients. */
+    /**
+     * Creates the scope where it is missing, adds the mappers a scope of an earlier version lacks, and makes it a
+     * default scope of the realm and its clients.
+     */
     public static void install(RealmModel realm) {
         ClientScopeModel scope = find(realm).orElseGet(() -> create(realm));
+        if (scope.getProtocolMapperByName(OIDCLoginProtocol.LOGIN_PROTOCOL, AnonymousSubClaimMapper.CLAIM) == null) {
+            scope.addProtocolMapper(AnonymousSubClaimMapper.inIdToken());
+        }
         if (realm.getDefaultClientScopesStream(true).noneMatch(s -> s.getId().equals(scope.getId()))) {
             realm.addDefaultClientScope(scope, true);
         }

@@ -1,5 +1,6 @@
 package dev.anonymoususers.guest;
 
+import dev.anonymoususers.AnonymousUsers;
 import dev.anonymoususers.GuestAccounts;
 import java.util.Optional;
 
@@ -42,7 +43,8 @@ public class AnonymousGuestAuthenticator implements Authenticator {
                 loginHintInRequest(context));
 
         if (!GuestRequest.isGuestRequest(loginHint)) {
-            if (enabled) {
+            // No guest to offer to a visitor who is signing in to an existing account instead of its guest.
+            if (enabled && authSession.getClientNote(AnonymousUsers.REPLACED_GUEST_NOTE) == null) {
                 ContinueAsGuestOffer.addTo(context);
             }
             context.attempted();

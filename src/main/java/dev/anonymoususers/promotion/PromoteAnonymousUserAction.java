@@ -68,6 +68,11 @@ public class PromoteAnonymousUserAction implements RequiredActionProvider {
     @Override
     public void requiredActionChallenge(RequiredActionContext context) {
         UserModel user = context.getUser();
+        String replacedGuest = SignInInstead.replacedGuest(context.getAuthenticationSession());
+        if (replacedGuest != null) {
+            SignInInstead.report(context, replacedGuest);
+            return;
+        }
         PromotionGuard guard = new PromotionGuard(context.getSession(), user.getId());
         if (AnonymousUsers.isAnonymous(user) && guard.isLocked()) {
             // A second submit of a page whose first submit is promoting right now: Keycloak shows this step again.
@@ -130,6 +135,10 @@ public class PromoteAnonymousUserAction implements RequiredActionProvider {
         }
 
         MultivaluedMap<String, String> form = form(context);
+        if (SignInInstead.isRequested(form)) {
+            SignInInstead.start(context, form);
+            return;
+        }
         try {
             SignUpForm.Accepted signUp = SignUpForm.check(session, context.getRealm(), form);
             GuestPromotion.apply(session, context.getRealm(), user, signUp);
@@ -141,7 +150,7 @@ public class PromoteAnonymousUserAction implements RequiredActionProvider {
             context.success();
         } catch (SignUpForm.Refused refused) {
             error(context, refused.eventError(), refused.reason());
-            context.challenge(SignUpPage.render(context, form, refused.errors()));
+            context.challenge(SignUpPage.render(context, form, refused));
         }
     }
 

@@ -33,6 +33,16 @@ final class SignUpPage {
 
     /** The page, with what the visitor typed (never the passwords) and the messages per field. */
     static Response render(RequiredActionContext context, MultivaluedMap<String, String> typed, List<FormMessage> errors) {
+        return render(context, typed, errors, false);
+    }
+
+    /** The page after a refused submit; where the email or username is taken, it offers to sign in instead. */
+    static Response render(RequiredActionContext context, MultivaluedMap<String, String> typed, SignUpForm.Refused refused) {
+        return render(context, typed, refused.errors(), refused.accountExists());
+    }
+
+    private static Response render(RequiredActionContext context, MultivaluedMap<String, String> typed,
+            List<FormMessage> errors, boolean accountExists) {
         MultivaluedMap<String, String> kept = new MultivaluedHashMap<>();
         if (typed != null) {
             typed.forEach((name, values) -> {
@@ -44,7 +54,7 @@ final class SignUpPage {
         KeycloakSession session = context.getSession();
         LoginFormsProvider form = context.form()
                 .setAttribute("profile", new RegisterBean(kept, session))
-                .setAttribute(PAGE_ATTRIBUTE, Map.of("fieldMacros", hasFieldMacros(session)))
+                .setAttribute(PAGE_ATTRIBUTE, Map.of("fieldMacros", hasFieldMacros(session), "accountExists", accountExists))
                 .setFormData(kept);
         if (!errors.isEmpty()) {
             form.setErrors(errors);

@@ -191,6 +191,32 @@ class DemoAppBrowserIT {
     }
 
     @Test
+    void guestWhoseEmailIsTakenSignsInToThatAccountInsteadAndTheAppLearnsTheGuest() {
+        try (Browser browser = new Browser()) {
+            browser.open(appUrl);
+            browser.await(By.id("continue-as-guest")).click();
+            String guestSub = browser.await(By.id("sub")).getText();
+
+            browser.await(By.id("sign-up")).click();
+            browser.fill(signUp("someone-" + java.util.UUID.randomUUID().toString().substring(0, 8)));
+            browser.fill(Map.of("email", "alice@example.com"));
+            browser.await(By.id("kc-promote")).click();
+            assertThat(browser.await(By.id("input-error-email")).getText()).isEqualTo("Email already exists.");
+            browser.screenshot("sign-up-email-taken");
+            browser.await(By.id("kc-sign-in-instead-button")).click();
+
+            assertThat(browser.await(By.id("username")).getAttribute("value")).isEqualTo("alice@example.com");
+            browser.await(By.id("password")).sendKeys("alice");
+            browser.await(By.id("kc-login")).click();
+
+            browser.awaitText(By.id("username"), "alice");
+            browser.awaitText(By.id("is-anonymous"), "false");
+            browser.awaitText(By.id("replaced-guest"), guestSub);
+            browser.screenshot("demo-signed-in-instead");
+        }
+    }
+
+    @Test
     void rememberedDeviceSignsUpThroughTheBrowserWithItsKey() {
         String name = "device-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         try (Browser browser = new Browser()) {
