@@ -47,15 +47,20 @@
         ${msg("anonymousUsers.promoteTitle")}
     <#elseif section = "form">
         <p id="kc-promote-anonymous-intro" class="${properties.kcFormGroupClass!}">${msg("anonymousUsers.promoteIntro")}</p>
-        <form id="kc-promote-anonymous-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post" novalidate="novalidate">
-            <#-- First thing on the page when the email or username is taken: the visitor may already have an account. -->
-            <#if anonymousPromotion.accountExists>
-                <div id="kc-sign-in-instead" class="${properties.kcFormGroupClass!}">
-                    <p>${msg("anonymousUsers.accountExists")}</p>
+        <#-- First thing on the page when the email or username is taken: the visitor may already have an account.
+             A form of its own, so that Enter in the sign-up form still means "Create account". -->
+        <#if anonymousPromotion.accountExists>
+            <form id="kc-sign-in-instead" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post">
+                <p>${msg("anonymousUsers.accountExists")}</p>
+                <input type="hidden" name="email" value="${(profile.attributesByName.email.value)!''}"/>
+                <input type="hidden" name="username" value="${(profile.attributesByName.username.value)!''}"/>
+                <div class="${properties.kcFormGroupClass!}">
                     <button id="kc-sign-in-instead-button" class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!} ${properties.kcButtonDefaultClass!} ${properties.kcButtonBlockClass!}"
-                            type="submit" name="sign-in-instead" value="true" formnovalidate="formnovalidate">${msg("anonymousUsers.signInInstead")}</button>
+                            type="submit" name="sign-in-instead" value="true">${msg("anonymousUsers.signInInstead")}</button>
                 </div>
-            </#if>
+            </form>
+        </#if>
+        <form id="kc-promote-anonymous-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post" novalidate="novalidate">
             <@userProfileCommons.userProfileFormFields; callback, attribute>
                 <#if callback = "afterField" && (attribute.name == 'username' || (attribute.name == 'email' && realm.registrationEmailAsUsername))>
                     <@passwordField name="password" label=msg("password")/>

@@ -50,10 +50,10 @@ class SignInInsteadIT extends PromotionRealm {
     void visitorSignsInToTheExistingAccountAndTheAppLearnsTheGuest() {
         Guest guest = guest();
         Authorization refused = guest.browser().submit(startPromotion(guest.browser()), FORM, aliceEmail());
-        Map<String, String> signInInstead = new java.util.HashMap<>(aliceEmail());
-        signInInstead.put("sign-in-instead", "true");
+        assertThat(refused.page()).contains("<input type=\"hidden\" name=\"email\" value=\"alice@example.com\"/>");
 
-        Authorization loginPage = guest.browser().submit(refused, FORM, signInInstead);
+        Authorization loginPage = guest.browser().submit(refused, "kc-sign-in-instead",
+                Map.of("email", "alice@example.com", "username", "", "sign-in-instead", "true"));
         assertThat(loginPage.page()).as("the realm's login form").contains("id=\"kc-form-login\"")
                 .contains("value=\"alice@example.com\"").doesNotContain("kc-continue-as-guest");
         Authorization done = guest.browser().submit(loginPage, "kc-form-login",
@@ -79,9 +79,8 @@ class SignInInsteadIT extends PromotionRealm {
     void laterSignInsOfTheSameAccountCarryNoGuest() {
         Guest guest = guest();
         Authorization refused = guest.browser().submit(startPromotion(guest.browser()), FORM, aliceEmail());
-        Map<String, String> signInInstead = new java.util.HashMap<>(aliceEmail());
-        signInInstead.put("sign-in-instead", "true");
-        Authorization loginPage = guest.browser().submit(refused, FORM, signInInstead);
+        Authorization loginPage = guest.browser().submit(refused, "kc-sign-in-instead",
+                Map.of("email", "alice@example.com", "sign-in-instead", "true"));
         guest.browser().exchange(guest.browser().submit(loginPage, "kc-form-login",
                 Map.of("username", "alice@example.com", "password", "alice-password")));
 
