@@ -1,6 +1,5 @@
 package dev.anonymoususers.guest;
 
-import dev.anonymoususers.AnonymousUsers;
 import dev.anonymoususers.GuestAccounts;
 import java.util.Optional;
 
@@ -25,8 +24,7 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  * not, and no second guest is made. For a guest request ({@code login_hint=anonymous}) it creates the guest and
  * ends the flow without a page; with a device assertion ({@code login_hint=anonymous:<assertion>}) it signs that
  * device's guest in through the same code as the token endpoint (with {@code kc_action=promote-anonymous}, the
- * assertion says {@code promote}, and the promotion page follows). For any other request it steps aside, and offers
- * "Continue as guest" on the page that follows when the realm has anonymous users enabled.
+ * assertion says {@code promote}, and the promotion page follows). For any other request it steps aside.
  */
 public class AnonymousGuestAuthenticator implements Authenticator {
 
@@ -43,11 +41,7 @@ public class AnonymousGuestAuthenticator implements Authenticator {
                 loginHintInRequest(context));
 
         if (!GuestRequest.isGuestRequest(loginHint)) {
-            // No guest to offer to a visitor who is signing in to an existing account instead of its guest.
-            if (enabled && authSession.getClientNote(AnonymousUsers.REPLACED_GUEST_NOTE) == null) {
-                ContinueAsGuestOffer.addTo(context);
-            }
-            context.attempted();
+            context.attempted(); // the login page that follows offers "Continue as guest" (GuestOfferingLoginForms)
             return;
         }
         if (!enabled) {

@@ -8,9 +8,12 @@ import java.util.Properties;
 
 import jakarta.ws.rs.core.UriBuilder;
 import org.jboss.logging.Logger;
-import org.keycloak.authentication.AuthenticationFlowContext;
+import dev.anonymoususers.AnonymousUsers;
+import dev.anonymoususers.admin.AnonymousUsersConfig;
+import jakarta.ws.rs.core.UriInfo;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.OIDCLoginProtocolService;
 import org.keycloak.services.Urls;
@@ -20,10 +23,9 @@ import org.keycloak.theme.Theme;
 /**
  * Offers "Continue as guest" on the realm's login page.
  *
- * <p>Keycloak's login themes render every script an authenticator adds with {@link LoginFormsProvider#addScript},
- * and the page of this request (the username and password form, say) is rendered by the same provider instance.
- * So the offer works in keycloak.v2 and in every theme that extends it or the base theme, without overriding a
- * template. The script ships in the JAR's theme-resources and adds one button that repeats the app's own
+ * <p>Keycloak's login themes render every script added with {@link LoginFormsProvider#addScript}; the login forms
+ * of this extension add this one to every login page, so the offer works in keycloak.v2 and in every theme that
+ * extends it or the base theme, without overriding a template, and after a wrong password too. The script ships in the JAR's theme-resources and adds one button that repeats the app's own
  * authorization request with {@code login_hint=anonymous}: the app receives the answer it asked for, with its
  * own {@code state} and PKCE challenge.
  */
@@ -52,21 +54,27 @@ final class ContinueAsGuestOffer {
     private ContinueAsGuestOffer() {
     }
 
-    static void addTo(AuthenticationFlowContext context) {
-        AuthenticationSessionModel authSession = context.getAuthenticationSession();
-        if (!OIDCLoginProtocol.LOGIN_PROTOCOL.equals(authSession.getProtocol())) {
-            return; // a guest is an OIDC sign-in; SAML requests keep their page as it is
+    /** Adds the offer to a login page, where the realm has anonymous users on and the request can have a guest. */
+    static void addTo(KeycloakSession session, AuthenticationSessionModel authSession, LoginFormsProvider page) {
+        if (authSession == null || !OIDCLoginProtocol.LOGIN_PROTOCOL.equals(authSession.getProtocol())) {
+            return; // a guest is an OIDC sign-in; SAML requests and pages outside a sign-in keep their page as it is
         }
-        KeycloakSession session = context.getSession();
+        if (authSession.getClientNote(AnonymousUsers.REPLACED_GUEST_NOTE) != null) {
+            return; // the visitor is signing in to an existing account instead of its guest
+        }
+        RealmModel realm = authSession.getRealm();
+        if (!AnonymousUsersConfig.of(realm).enabled()) {
+            return;
+        }
         try {
             Theme theme = session.theme().getTheme(Theme.Type.LOGIN);
-            URI baseUri = context.getUriInfo().getBaseUri();
+            URI baseUri = session.getContext().getUri().getBaseUri();
             String script = UriBuilder.fromUri(Urls.themeRoot(baseUri))
                     .path("login").path(theme.getName()).path(SCRIPT)
-                    .queryParam("href", guestRequestUri(context, authSession))
+                    .queryParam("href", guestRequestUri(session.getContext().getUri(), realm, authSession))
                     .queryParam("label", label(session, theme))
                     .build().toString();
-            session.getProvider(LoginFormsProvider.class).addScript(script);
+            page.addScript(script);
         } catch (IOException | RuntimeException e) {
             // The page still works without the button; never fail a sign-in for it.
             LOG.warn("Could not offer 'Continue as guest' on the login page", e);
@@ -74,8 +82,8 @@ final class ContinueAsGuestOffer {
     }
 
     /** The app's authorization request again, asking for a guest. */
-    static URI guestRequestUri(AuthenticationFlowContext context, AuthenticationSessionModel authSession) {
-        UriBuilder uri = OIDCLoginProtocolService.authUrl(context.getUriInfo())
+    static URI guestRequestUri(UriInfo uriInfo, RealmModel realm, AuthenticationSessionModel authSession) {
+        UriBuilder uri = OIDCLoginProtocolService.authUrl(uriInfo)
                 .queryParam(OIDCLoginProtocol.CLIENT_ID_PARAM, authSession.getClient().getClientId());
         for (String name : REPEATED_PARAMETERS) {
             String value = authSession.getClientNote(name);
@@ -84,7 +92,7 @@ final class ContinueAsGuestOffer {
             }
         }
         return uri.queryParam(OIDCLoginProtocol.LOGIN_HINT_PARAM, GuestRequest.LOGIN_HINT)
-                .build(context.getRealm().getName());
+                .build(realm.getName());
     }
 
     private static String label(KeycloakSession session, Theme theme) throws IOException {

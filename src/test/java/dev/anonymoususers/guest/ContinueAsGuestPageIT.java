@@ -77,6 +77,29 @@ class ContinueAsGuestPageIT {
         }
     }
 
+    @ParameterizedTest(name = "login theme {0}")
+    @ValueSource(strings = { "keycloak.v2", "custom-v2", "keycloak" })
+    void visitorWhoMistypedThePasswordCanStillContinueAsGuest(String loginTheme) {
+        String realm = realm(true, loginTheme);
+        OidcClient client = new OidcClient(server, realm, "web-app", app.redirectUri());
+
+        try (Browser browser = new Browser()) {
+            browser.open(client.authorizationUrl(Map.of("state", "app-state-2")));
+            browser.await(By.id("username")).sendKeys("alice");
+            browser.await(By.id("password")).sendKeys("not-her-password");
+            browser.await(By.id("kc-login")).click();
+            browser.await(By.cssSelector("#input-error, #input-error-username"));
+            browser.screenshot("continue-as-guest-after-wrong-password-" + loginTheme);
+
+            browser.await(CONTINUE_AS_GUEST).click();
+            browser.awaitUrlStartingWith(app.redirectUri());
+
+            Authorization answer = new Authorization(302, URI.create(browser.url()), null);
+            assertThat(answer.parameter("state")).isEqualTo("app-state-2");
+            assertThat(client.exchange(answer.code()).idTokenClaims().get("is_anonymous").asBoolean()).isTrue();
+        }
+    }
+
     @Test
     void labelFollowsTheLoginPageLanguage() {
         String realm = realm(true, null);
