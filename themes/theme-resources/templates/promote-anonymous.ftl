@@ -73,6 +73,10 @@
             <div id="kc-form-buttons" class="${properties.kcFormButtonsClass!}">
                 <button id="kc-promote" class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!} ${properties.kcButtonLargeClass!}"
                         type="submit" name="promote" value="password">${msg("anonymousUsers.promoteSubmit")}</button>
+                <#if anonymousPromotion.passkeys>
+                    <button id="kc-promote-passkey" class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!} ${properties.kcButtonDefaultClass!} ${properties.kcButtonBlockClass!} ${properties.kcButtonLargeClass!}"
+                            type="submit" name="promote" value="passkey" formnovalidate="formnovalidate">${msg("anonymousUsers.usePasskey")}</button>
+                </#if>
                 <button id="kc-cancel" class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!} ${properties.kcButtonDefaultClass!} ${properties.kcButtonBlockClass!} ${properties.kcButtonLargeClass!}"
                         type="submit" name="cancel-aia" value="true" formnovalidate="formnovalidate">${msg("doCancel")}</button>
             </div>

@@ -18,7 +18,7 @@ import org.keycloak.services.messages.Messages;
 
 /**
  * Turns a guest into a regular user in place: the same user, so the same id and the same {@code sub}. It writes
- * what the sign-up gave (profile attributes and password), removes the guest mark and every device key, and asks
+ * what the sign-up gave (profile attributes, and the password unless a passkey proves the account), removes the guest mark and every device key, and asks
  * of the user what the realm asks of every new user (its default required actions; verify email follows from the
  * realm's own trigger). All of it is one transaction: it happens whole or not at all.
  */
@@ -34,7 +34,9 @@ final class GuestPromotion {
                 guest.setAttribute(name, values);
             }
         });
-        guest.credentialManager().updateCredential(UserCredentialModel.password(signUp.password(), false));
+        if (signUp.password() != null) {
+            guest.credentialManager().updateCredential(UserCredentialModel.password(signUp.password(), false));
+        }
         AnonymousUsers.unmarkAnonymous(guest);
         DeviceKeyCredentialProvider.removeAllFrom(guest);
         realm.getRequiredActionProvidersStream()

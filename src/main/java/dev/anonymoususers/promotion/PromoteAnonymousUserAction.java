@@ -139,19 +139,41 @@ public class PromoteAnonymousUserAction implements RequiredActionProvider {
             SignInInstead.start(context, form);
             return;
         }
+        if (PasskeyRegistration.isUnderWay(context.getAuthenticationSession(), form)) {
+            PasskeyRegistration.finish(context, signUp -> promote(context, guard, signUp, PasskeyRegistration.METHOD,
+                    SignUpForm.asTyped(signUp)));
+            return;
+        }
+        boolean passkey = PasskeyRegistration.isChosen(form) && PasskeyRegistration.isOffered(context.getRealm());
         try {
-            SignUpForm.Accepted signUp = SignUpForm.check(session, context.getRealm(), form);
-            GuestPromotion.apply(session, context.getRealm(), user, signUp);
-            guard.rememberPromoted(context.getRealm());
-            context.getEvent()
-                    .detail(METHOD_DETAIL, METHOD_PASSWORD)
-                    .detail(Details.USERNAME, signUp.username())
-                    .detail(Details.EMAIL, signUp.email());
-            context.success();
+            SignUpForm.Accepted signUp = SignUpForm.check(session, context.getRealm(), form, !passkey);
+            if (passkey) {
+                PasskeyRegistration.start(context, signUp);
+            } else {
+                promote(context, guard, signUp, METHOD_PASSWORD, form);
+            }
         } catch (SignUpForm.Refused refused) {
             error(context, refused.eventError(), refused.reason());
             context.challenge(SignUpPage.render(context, form, refused));
         }
+    }
+
+    /** The sign-up passed its checks and the account is proven (a password, or a passkey just stored): promote. */
+    private static void promote(RequiredActionContext context, PromotionGuard guard, SignUpForm.Accepted signUp,
+            String method, MultivaluedMap<String, String> form) {
+        try {
+            GuestPromotion.apply(context.getSession(), context.getRealm(), context.getUser(), signUp);
+        } catch (SignUpForm.Refused refused) {
+            error(context, refused.eventError(), refused.reason());
+            context.challenge(SignUpPage.render(context, form, refused));
+            return;
+        }
+        guard.rememberPromoted(context.getRealm());
+        context.getEvent()
+                .detail(METHOD_DETAIL, method)
+                .detail(Details.USERNAME, signUp.username())
+                .detail(Details.EMAIL, signUp.email());
+        context.success();
     }
 
     /**

@@ -40,7 +40,7 @@ final class SignUpForm {
         return PASSWORD.equals(field) || PASSWORD_CONFIRM.equals(field);
     }
 
-    /** A sign-up that passed every check: the profile attributes to write and the password to set. */
+    /** A sign-up that passed every check: the profile attributes to write and the password to set (none with a passkey). */
     record Accepted(Map<String, List<String>> attributes, String username, String email, String password) {
     }
 
@@ -77,7 +77,14 @@ final class SignUpForm {
         }
     }
 
+    /** Checks the profile and the password. */
     static Accepted check(KeycloakSession session, RealmModel realm, MultivaluedMap<String, String> form) throws Refused {
+        return check(session, realm, form, true);
+    }
+
+    /** Checks the profile, and the password where the guest proves the account with one (not with a passkey). */
+    static Accepted check(KeycloakSession session, RealmModel realm, MultivaluedMap<String, String> form,
+            boolean withPassword) throws Refused {
         // A new user's profile, as the registration page makes it: the guest's own values play no part.
         UserProfile profile = session.getProvider(UserProfileProvider.class).create(UserProfileContext.REGISTRATION, form);
         Attributes attributes = profile.getAttributes();
@@ -96,10 +103,12 @@ final class SignUpForm {
             }
         }
 
-        String password = form.getFirst(PASSWORD);
+        String password = withPassword ? form.getFirst(PASSWORD) : null;
         String username = realm.isRegistrationEmailAsUsername()
                 ? attributes.getFirst(UserModel.EMAIL) : attributes.getFirst(UserModel.USERNAME);
-        if (Validation.isBlank(password)) {
+        if (!withPassword) {
+            // no password: a passkey proves the account
+        } else if (Validation.isBlank(password)) {
             errors.add(new FormMessage(PASSWORD, Messages.MISSING_PASSWORD));
             eventError = eventError == null ? Errors.PASSWORD_MISSING : eventError;
         } else if (!password.equals(form.getFirst(PASSWORD_CONFIRM))) {
@@ -118,6 +127,13 @@ final class SignUpForm {
         }
         return new Accepted(attributes.getWritable(), attributes.getFirst(UserModel.USERNAME),
                 attributes.getFirst(UserModel.EMAIL), password);
+    }
+
+    /** A checked sign-up as the page shows it again, should the promotion still be refused (a race). */
+    static MultivaluedMap<String, String> asTyped(Accepted signUp) {
+        MultivaluedMap<String, String> typed = new jakarta.ws.rs.core.MultivaluedHashMap<>();
+        signUp.attributes().forEach(typed::put);
+        return typed;
     }
 
     /** Refuses with one message on one field, for what is found out after the checks (a race, say). */

@@ -54,7 +54,8 @@ final class SignUpPage {
         KeycloakSession session = context.getSession();
         LoginFormsProvider form = context.form()
                 .setAttribute("profile", new RegisterBean(kept, session))
-                .setAttribute(PAGE_ATTRIBUTE, Map.of("fieldMacros", hasFieldMacros(session), "accountExists", accountExists))
+                .setAttribute(PAGE_ATTRIBUTE, Map.of("fieldMacros", hasFieldMacros(session), "accountExists", accountExists,
+                        "passkeys", PasskeyRegistration.isOffered(context.getRealm())))
                 .setFormData(kept);
         if (!errors.isEmpty()) {
             form.setErrors(errors);

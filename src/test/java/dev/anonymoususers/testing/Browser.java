@@ -112,6 +112,18 @@ public final class Browser implements AutoCloseable {
         });
     }
 
+    /** Gives the browser a platform authenticator that holds passkeys and verifies its user, as a phone or laptop does. */
+    public void addPasskeyAuthenticator() {
+        ((org.openqa.selenium.virtualauthenticator.HasVirtualAuthenticator) driver).addVirtualAuthenticator(
+                new org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions()
+                        .setProtocol(org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions.Protocol.CTAP2)
+                        .setTransport(org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions.Transport.INTERNAL)
+                        .setHasResidentKey(true)
+                        .setHasUserVerification(true)
+                        .setIsUserVerified(true)
+                        .setIsUserConsenting(true));
+    }
+
     /** Clears every cookie of every site, as "clear browsing data" does, keeping site storage such as IndexedDB. */
     public void clearAllCookies() {
         ((ChromeDriver) driver).executeCdpCommand("Network.clearBrowserCookies", java.util.Map.of());

@@ -49,6 +49,14 @@ public final class KeycloakServer implements ExtensionContext.Store.CloseableRes
         return baseUrl;
     }
 
+    /**
+     * The same server under the name {@code localhost}, for browsers that need a host name rather than an address
+     * (WebAuthn refuses IP addresses). The server runs without a fixed hostname, so it answers under either name.
+     */
+    public String localhostUrl() {
+        return baseUrl.replace("127.0.0.1", "localhost");
+    }
+
     public String realmUrl(String realm) {
         return baseUrl + "/realms/" + realm;
     }
@@ -69,8 +77,7 @@ public final class KeycloakServer implements ExtensionContext.Store.CloseableRes
                     "--features=declarative-ui",
                     "--http-host=127.0.0.1",
                     "--http-port=" + port,
-                    "--http-management-port=" + managementPort,
-                    "--hostname=http://127.0.0.1:" + port))
+                    "--http-management-port=" + managementPort))
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN);
