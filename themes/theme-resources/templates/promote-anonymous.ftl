@@ -77,6 +77,13 @@
                     <button id="kc-promote-passkey" class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!} ${properties.kcButtonDefaultClass!} ${properties.kcButtonBlockClass!} ${properties.kcButtonLargeClass!}"
                             type="submit" name="promote" value="passkey" formnovalidate="formnovalidate">${msg("anonymousUsers.usePasskey")}</button>
                 </#if>
+                <#if social?? && social.providers?? && social.providers?has_content>
+                    <p id="kc-promote-providers-label">${msg("anonymousUsers.useProvider")}</p>
+                    <#list social.providers as p>
+                        <button id="kc-promote-idp-${p.alias}" class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!} ${properties.kcButtonDefaultClass!} ${properties.kcButtonBlockClass!}"
+                                type="submit" name="promote-with-idp" value="${p.alias}" formnovalidate="formnovalidate">${p.displayName!p.alias}</button>
+                    </#list>
+                </#if>
                 <button id="kc-cancel" class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!} ${properties.kcButtonDefaultClass!} ${properties.kcButtonBlockClass!} ${properties.kcButtonLargeClass!}"
                         type="submit" name="cancel-aia" value="true" formnovalidate="formnovalidate">${msg("doCancel")}</button>
             </div>

@@ -14,6 +14,7 @@ import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
+import org.keycloak.models.IdentityProviderModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.FormMessage;
@@ -134,7 +135,22 @@ public class PromoteAnonymousUserAction implements RequiredActionProvider {
             }
         }
 
+        if (IdentityProviderPromotion.isReturning(context.getAuthenticationSession())) {
+            returnedFromProvider(context, guard);
+            return;
+        }
         MultivaluedMap<String, String> form = form(context);
+        String providerAlias = IdentityProviderPromotion.chosen(form);
+        if (providerAlias != null) {
+            IdentityProviderModel provider = IdentityProviderPromotion.offered(session, providerAlias);
+            if (provider == null) {
+                error(context, Errors.UNKNOWN_IDENTITY_PROVIDER, "no identity provider " + providerAlias + " to sign up with");
+                context.challenge(SignUpPage.render(context, form, List.of(new FormMessage(null, Messages.IDENTITY_PROVIDER_NOT_FOUND))));
+            } else {
+                IdentityProviderPromotion.start(context, provider);
+            }
+            return;
+        }
         if (SignInInstead.isRequested(form)) {
             SignInInstead.start(context, form);
             return;
@@ -155,6 +171,38 @@ public class PromoteAnonymousUserAction implements RequiredActionProvider {
         } catch (SignUpForm.Refused refused) {
             error(context, refused.eventError(), refused.reason());
             context.challenge(SignUpPage.render(context, form, refused));
+        }
+    }
+
+    /**
+     * Keycloak linked the provider's identity to the guest (or says why not): promote with what the provider says of
+     * the person. An email that belongs to another account undoes the link and offers to sign in to that account.
+     */
+    private static void returnedFromProvider(RequiredActionContext context, PromotionGuard guard) {
+        IdentityProviderPromotion.Outcome outcome = IdentityProviderPromotion.returned(context.getAuthenticationSession());
+        switch (outcome.status()) {
+            case SUCCESS -> {
+                UserModel guest = context.getUser();
+                SignUpForm.Accepted identity = IdentityProviderPromotion.identity(context.getAuthenticationSession(), guest);
+                UserModel owner = identity.email() == null ? null
+                        : context.getSession().users().getUserByEmail(context.getRealm(), identity.email());
+                if (owner != null && !owner.getId().equals(guest.getId())) {
+                    context.getSession().users().removeFederatedIdentity(context.getRealm(), guest, outcome.alias());
+                    SignUpForm.Refused taken = SignUpForm.refused(UserModel.EMAIL, Messages.EMAIL_EXISTS, Errors.EMAIL_IN_USE);
+                    error(context, taken.eventError(), "the email of " + outcome.alias() + " belongs to another account");
+                    context.challenge(SignUpPage.render(context, SignUpForm.asTyped(identity), taken));
+                    return;
+                }
+                context.getEvent().detail(Details.IDENTITY_PROVIDER, outcome.alias());
+                promote(context, guard, identity, outcome.alias(), SignUpForm.asTyped(identity));
+            }
+            case CANCELLED -> context.challenge(SignUpPage.render(context, null, List.of()));
+            default -> {
+                error(context, Errors.IDENTITY_PROVIDER_ERROR, outcome.alias() + ": "
+                        + (outcome.error() == null ? "no answer" : outcome.error().getMessage()));
+                context.challenge(SignUpPage.render(context, null, outcome.error() == null ? List.of()
+                        : List.of(new FormMessage(null, outcome.error().getMessage(), outcome.error().getParameters()))));
+            }
         }
     }
 

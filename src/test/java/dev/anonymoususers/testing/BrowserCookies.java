@@ -10,21 +10,24 @@ import java.util.stream.Collectors;
 /**
  * A cookie jar that behaves like a browser on a loopback address: it keeps {@code Secure} cookies over plain HTTP,
  * as browsers do for localhost, which Java's own {@code CookieManager} does not. One host, so no domain matching;
- * paths are honoured.
+ * paths are honoured, and a cookie is known by its name and path.
  */
 final class BrowserCookies extends CookieHandler {
 
-    private record Cookie(String value, String path) {
+    /** As a browser keys cookies (one host here): by name and path, so two realms' cookies of one name both live. */
+    private record Key(String name, String path) {
     }
 
-    private final Map<String, Cookie> cookies = new ConcurrentHashMap<>();
+    private final Map<Key, String> cookies = new ConcurrentHashMap<>();
 
     @Override
     public Map<String, List<String>> get(URI uri, Map<String, List<String>> requestHeaders) {
         String path = uri.getPath() == null || uri.getPath().isEmpty() ? "/" : uri.getPath();
         String header = cookies.entrySet().stream()
-                .filter(cookie -> path.startsWith(cookie.getValue().path()))
-                .map(cookie -> cookie.getKey() + "=" + cookie.getValue().value())
+                .filter(cookie -> path.startsWith(cookie.getKey().path()))
+                // longer paths first, as browsers send them
+                .sorted((a, b) -> Integer.compare(b.getKey().path().length(), a.getKey().path().length()))
+                .map(cookie -> cookie.getKey().name() + "=" + cookie.getValue())
                 .collect(Collectors.joining("; "));
         return header.isEmpty() ? Map.of() : Map.of("Cookie", List.of(header));
     }
@@ -53,10 +56,11 @@ final class BrowserCookies extends CookieHandler {
                 expired = true;
             }
         }
+        Key key = new Key(nameValue[0], path);
         if (expired) {
-            cookies.remove(nameValue[0]);
+            cookies.remove(key);
         } else {
-            cookies.put(nameValue[0], new Cookie(nameValue[1], path));
+            cookies.put(key, nameValue[1]);
         }
     }
 }
