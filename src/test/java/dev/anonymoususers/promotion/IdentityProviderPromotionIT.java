@@ -2,16 +2,21 @@ package dev.anonymoususers.promotion;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anonymoususers.testing.AdminApi;
+import dev.anonymoususers.testing.AppCallback;
+import dev.anonymoususers.testing.Browser;
 import dev.anonymoususers.testing.OidcClient;
 import dev.anonymoususers.testing.OidcClient.Authorization;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 
 /**
  * A social account instead of a password: a second realm on the same server is the OpenID Connect provider. The
@@ -21,7 +26,13 @@ import org.junit.jupiter.api.Test;
 class IdentityProviderPromotionIT extends PromotionRealm {
 
     static final String ALIAS = "social";
+    final AppCallback app = new AppCallback();
     String provider;
+
+    @AfterAll
+    void stopApp() {
+        app.close();
+    }
 
     @BeforeAll
     void provider() {
@@ -31,6 +42,11 @@ class IdentityProviderPromotionIT extends PromotionRealm {
                 .put("clientId", "broker").put("secret", "broker-secret").put("publicClient", false)
                 .put("standardFlowEnabled", true);
         broker.putArray("redirectUris").add(server.realmUrl(this.realm) + "/broker/" + ALIAS + "/endpoint");
+        // the Chromium journey comes back to a page of its own
+        admin.send("PUT", "/admin/realms/" + this.realm + "/clients/" + admin.get("/admin/realms/" + this.realm
+                + "/clients?clientId=web-app").get(0).get("id").asText(), ((ObjectNode) admin.get("/admin/realms/" + this.realm
+                + "/clients?clientId=web-app").get(0)).set("redirectUris", AdminApi.JSON.createArrayNode()
+                .add(REDIRECT_URI).add(app.redirectUri())));
         admin.importRealm(realm);
 
         ObjectNode idp = AdminApi.JSON.createObjectNode()
@@ -114,6 +130,32 @@ class IdentityProviderPromotionIT extends PromotionRealm {
         assertThat(page.reachedApp()).isFalse();
         assertThat(page.page()).contains("id=\"" + FORM + "\"").contains("already linked");
         assertThat(admin.isGuest(realm, second.sub())).isTrue();
+    }
+
+    @Test
+    void inChromiumTheGuestPicksTheProviderSignsInThereAndIsBackPromoted() {
+        String email = unique("chromium") + "@example.org";
+        String username = personAtProvider(email);
+        OidcClient client = new OidcClient(server, realm, "web-app", app.redirectUri());
+
+        try (Browser browser = new Browser()) {
+            browser.open(client.authorizationUrl(Map.of("login_hint", "anonymous")));
+            browser.awaitUrlStartingWith(app.redirectUri());
+            String guestSub = client.exchange(new Authorization(302, URI.create(browser.url()), null).code())
+                    .idTokenClaims().get("sub").asText();
+            browser.open(client.authorizationUrl(Map.of("kc_action", "promote-anonymous")));
+            browser.await(By.id("kc-promote-idp-" + ALIAS)).click();
+            browser.await(By.id("username")).sendKeys(username);
+            browser.await(By.id("password")).sendKeys("provider-password");
+            browser.await(By.id("kc-login")).click();
+            browser.awaitUrlStartingWith(app.redirectUri());
+
+            Authorization answer = new Authorization(302, URI.create(browser.url()), null);
+            assertThat(answer.parameter("kc_action_status")).isEqualTo("success");
+            JsonNode claims = client.exchange(answer.code()).idTokenClaims();
+            assertThat(claims.get("sub").asText()).isEqualTo(guestSub);
+            assertThat(claims.get("email").asText()).isEqualTo(email);
+        }
     }
 
     @Test
