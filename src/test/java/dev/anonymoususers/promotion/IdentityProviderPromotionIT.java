@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anonymoususers.testing.AdminApi;
 import dev.anonymoususers.testing.AppCallback;
 import dev.anonymoususers.testing.Browser;
+import dev.anonymoususers.testing.GuestInBrowser;
 import dev.anonymoususers.testing.OidcClient;
 import dev.anonymoususers.testing.OidcClient.Authorization;
 import org.junit.jupiter.api.AfterAll;
@@ -139,11 +140,8 @@ class IdentityProviderPromotionIT extends PromotionRealm {
         OidcClient client = new OidcClient(server, realm, "web-app", app.redirectUri());
 
         try (Browser browser = new Browser()) {
-            browser.open(client.authorizationUrl(Map.of("login_hint", "anonymous")));
-            browser.awaitUrlStartingWith(app.redirectUri());
-            String guestSub = client.exchange(new Authorization(302, URI.create(browser.url()), null).code())
-                    .idTokenClaims().get("sub").asText();
-            browser.open(client.authorizationUrl(Map.of("kc_action", "promote-anonymous")));
+            String guestSub = GuestInBrowser.signIn(browser, client, app);
+            GuestInBrowser.openSignUpPage(browser, client);
             browser.await(By.id("kc-promote-idp-" + ALIAS)).click();
             browser.await(By.id("username")).sendKeys(username);
             browser.await(By.id("password")).sendKeys("provider-password");

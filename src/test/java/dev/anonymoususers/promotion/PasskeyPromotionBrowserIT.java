@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.anonymoususers.testing.AdminApi;
 import dev.anonymoususers.testing.AppCallback;
 import dev.anonymoususers.testing.Browser;
+import dev.anonymoususers.testing.GuestInBrowser;
 import dev.anonymoususers.testing.KeycloakServer;
 import dev.anonymoususers.testing.OidcClient;
 import dev.anonymoususers.testing.OidcClient.Authorization;
@@ -59,12 +60,8 @@ class PasskeyPromotionBrowserIT {
 
         try (Browser browser = new Browser()) {
             browser.addPasskeyAuthenticator();
-            browser.open(viaLocalhost(client.authorizationUrl(Map.of("login_hint", "anonymous"))));
-            browser.awaitUrlStartingWith(app.redirectUri());
-            String guestSub = client.exchange(new Authorization(302, URI.create(browser.url()), null).code())
-                    .idTokenClaims().get("sub").asText();
-
-            browser.open(viaLocalhost(client.authorizationUrl(Map.of("kc_action", "promote-anonymous"))));
+            String guestSub = GuestInBrowser.signIn(browser, client, app, this::viaLocalhost);
+            GuestInBrowser.openSignUpPage(browser, client, this::viaLocalhost);
             browser.fill(Map.of("username", name, "email", name + "@example.com", "firstName", "Grace", "lastName", "Hopper"));
             browser.screenshot("sign-up-with-passkey-offer");
             browser.await(By.id("kc-promote-passkey")).click();
@@ -91,10 +88,8 @@ class PasskeyPromotionBrowserIT {
         OidcClient client = new OidcClient(server, plain, "web-app", app.redirectUri());
 
         try (Browser browser = new Browser()) {
-            browser.open(client.authorizationUrl(Map.of("login_hint", "anonymous")));
-            browser.awaitUrlStartingWith(app.redirectUri());
-            browser.open(client.authorizationUrl(Map.of("kc_action", "promote-anonymous")));
-            browser.await(By.id("kc-promote"));
+            GuestInBrowser.signIn(browser, client, app);
+            GuestInBrowser.openSignUpPage(browser, client);
 
             assertThat(browser.isPresent(By.id("kc-promote-passkey"))).isFalse();
         }

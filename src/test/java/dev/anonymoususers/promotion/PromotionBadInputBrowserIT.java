@@ -2,14 +2,13 @@ package dev.anonymoususers.promotion;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.util.Map;
 
 import dev.anonymoususers.testing.AdminApi;
 import dev.anonymoususers.testing.AppCallback;
 import dev.anonymoususers.testing.Browser;
+import dev.anonymoususers.testing.GuestInBrowser;
 import dev.anonymoususers.testing.OidcClient;
-import dev.anonymoususers.testing.OidcClient.Authorization;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,11 +58,8 @@ class PromotionBadInputBrowserIT extends PromotionRealm {
         }
 
         try (Browser browser = new Browser()) {
-            browser.open(client.authorizationUrl(Map.of("login_hint", "anonymous")));
-            browser.awaitUrlStartingWith(app.redirectUri());
-            String guestSub = client.exchange(new Authorization(302, URI.create(browser.url()), null).code())
-                    .idTokenClaims().get("sub").asText();
-            browser.open(client.authorizationUrl(Map.of("kc_action", "promote-anonymous")));
+            String guestSub = GuestInBrowser.signIn(browser, client, app);
+            GuestInBrowser.openSignUpPage(browser, client);
             form.forEach((name1, value1) -> {
                 var input = browser.await(By.name(name1));
                 input.clear();

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anonymoususers.testing.AdminApi;
 import dev.anonymoususers.testing.AppCallback;
 import dev.anonymoususers.testing.Browser;
+import dev.anonymoususers.testing.GuestInBrowser;
 import dev.anonymoususers.testing.KeycloakServer;
 import dev.anonymoususers.testing.OidcClient;
 import dev.anonymoususers.testing.OidcClient.Authorization;
@@ -51,12 +52,9 @@ class SignUpPageBrowserIT {
         return realm;
     }
 
-    /** Signs a guest in in the browser, then starts the promotion as an app does. */
     static void openSignUpPageAsGuest(Browser browser, OidcClient client, AppCallback app) {
-        browser.open(client.authorizationUrl(Map.of("login_hint", "anonymous")));
-        browser.awaitUrlStartingWith(app.redirectUri());
-        browser.open(client.authorizationUrl(Map.of("kc_action", "promote-anonymous")));
-        browser.await(By.id("kc-promote-anonymous-form"));
+        GuestInBrowser.signIn(browser, client, app);
+        GuestInBrowser.openSignUpPage(browser, client);
     }
 
     @ParameterizedTest(name = "login theme {0}")
@@ -101,8 +99,7 @@ class SignUpPageBrowserIT {
         OidcClient client = new OidcClient(server, realm, "web-app", app.redirectUri());
 
         try (Browser browser = new Browser()) {
-            browser.open(client.authorizationUrl(Map.of("login_hint", "anonymous")));
-            browser.awaitUrlStartingWith(app.redirectUri());
+            GuestInBrowser.signIn(browser, client, app);
             browser.open(client.authorizationUrl(Map.of("kc_action", "promote-anonymous", "ui_locales", "fr")));
 
             assertThat(browser.await(By.id("kc-page-title")).getText()).isEqualTo("Créer votre compte");
