@@ -27,6 +27,10 @@ import org.keycloak.services.messages.Messages;
  * the outcome is reported through Keycloak's events ({@code CUSTOM_REQUIRED_ACTION} with
  * {@code custom_required_action=promote-anonymous}).
  *
+ * <p>The guest proves the new account with a password, a passkey ({@link PasskeyRegistration}) or a social account
+ * ({@link IdentityProviderPromotion}); where the email is taken it may sign in to that account instead
+ * ({@link SignInInstead}).
+ *
  * <ul>
  *   <li>A regular user who starts it gets {@code kc_action_status=error}: no page, nothing changed.</li>
  *   <li>Cancel returns {@code kc_action_status=cancelled}; the guest stays as it was.</li>
@@ -35,7 +39,7 @@ import org.keycloak.services.messages.Messages;
  */
 public class PromoteAnonymousUserAction implements RequiredActionProvider {
 
-    /** Event detail: how the guest proved the new account (Part of the public contract). */
+    /** Event detail: how the guest proved the new account: password, passkey or a provider's alias. Public contract. */
     public static final String METHOD_DETAIL = "promote_method";
     public static final String METHOD_PASSWORD = "password";
     /** Event error: the account that started the promotion is not a guest. */
