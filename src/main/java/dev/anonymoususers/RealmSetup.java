@@ -53,6 +53,7 @@ public final class RealmSetup {
                 PromotionSetup.install(realm);
                 onSettingsSaved(realm, AnonymousUsersConfig.of(realm));
             } else if (event instanceof PostMigrationEvent) {
+                ServerCapabilities.logAtStartup();
                 // One node of a cluster does it; the others find the realms already marked.
                 KeycloakModelUtils.runJobInTransaction(factory, session ->
                         session.getProvider(ClusterProvider.class).executeIfNotExecuted(

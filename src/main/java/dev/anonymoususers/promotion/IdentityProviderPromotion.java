@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.broker.provider.IdpLinkAction;
 import org.keycloak.models.IdentityProviderModel;
+import org.keycloak.models.IdentityProviderStorageProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.FormMessage;
@@ -51,11 +52,15 @@ final class IdentityProviderPromotion {
         return authSession.getAuthNote(PROVIDER_NOTE) != null && authSession.getAuthNote(IdpLinkAction.IDP_LINK_STATUS) != null;
     }
 
-    /** An enabled provider of the realm that the login page shows, or null. */
+    /** A provider of the realm that its login page shows (enabled, not link-only, not hidden), or null. */
     static IdentityProviderModel offered(KeycloakSession session, String alias) {
-        IdentityProviderModel provider = alias == null ? null : session.identityProviders().getByAlias(alias);
-        return provider != null && provider.isEnabled() && !Boolean.TRUE.equals(provider.isLinkOnly())
-                && !Boolean.TRUE.equals(provider.isHideOnLogin()) ? provider : null;
+        // Keycloak's own list for the login page, the same the page's buttons come from; it asks no accessor whose
+        // type changed between Keycloak releases (isLinkOnly is boolean in 26.4, Boolean later).
+        return alias == null ? null : session.identityProviders()
+                .getForLogin(IdentityProviderStorageProvider.FetchMode.REALM_ONLY, null)
+                .filter(provider -> alias.equals(provider.getAlias()))
+                .findFirst()
+                .orElse(null);
     }
 
     /** Sends the browser to the provider, as Keycloak's idp_link action does. */

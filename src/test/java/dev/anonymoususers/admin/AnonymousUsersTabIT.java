@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.anonymoususers.testing.AdminApi;
 import dev.anonymoususers.testing.WithKeycloak;
+import dev.anonymoususers.testing.Smoke;
 import org.junit.jupiter.api.Test;
 
 /** The Authentication → Anonymous users tab: what saving it does to a realm, and what it leaves alone. */
 @WithKeycloak
 class AnonymousUsersTabIT {
 
+    @Smoke
     @Test
     void tabIsRegisteredUnderAuthentication(AdminApi admin) {
         JsonNode tabs = admin.get("/admin/serverinfo").get("componentTypes").get("org.keycloak.services.ui.extend.UiTabProvider");
@@ -74,6 +76,7 @@ class AnonymousUsersTabIT {
         }
     }
 
+    @Smoke
     @Test
     void settingsAreReadBackAsSaved(AdminApi admin) {
         String realm = admin.createFreshRealm("settings");

@@ -11,6 +11,7 @@ import dev.anonymoususers.testing.AdminApi;
 import dev.anonymoususers.testing.DeviceAssertions;
 import dev.anonymoususers.testing.DeviceKeyClient;
 import dev.anonymoususers.testing.OidcClient;
+import dev.anonymoususers.testing.Smoke;
 import org.junit.jupiter.api.Test;
 
 /** A native app signs in silently with its device key: same key, same guest, for as long as the key exists. */
@@ -33,6 +34,7 @@ class DeviceKeyGrantIT extends DeviceKeyRealm {
         assertThat(AdminApi.read(second.body()).get("challenge").asText()).isNotEqualTo(body.get("challenge").asText());
     }
 
+    @Smoke
     @Test
     void firstAssertionOfAKeyCreatesAGuestAndAnsersWithOrdinaryTokens() {
         int users = admin.countUsers(realm);
@@ -61,6 +63,7 @@ class DeviceKeyGrantIT extends DeviceKeyRealm {
                 .startsWith("Device key ES256 " + DeviceAssertions.thumbprint(key).substring(0, 8)).contains("web-app");
     }
 
+    @Smoke
     @Test
     void laterAssertionsOfTheSameKeySignInTheSameGuest() {
         KeyPair key = DeviceAssertions.ecP256();
@@ -126,6 +129,7 @@ class DeviceKeyGrantIT extends DeviceKeyRealm {
         assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
     }
 
+    @Smoke
     @Test
     void browserSignsTheSameDevicesGuestInWithLoginHintAnonymousAndAnAssertion() {
         KeyPair key = DeviceAssertions.ecP256();

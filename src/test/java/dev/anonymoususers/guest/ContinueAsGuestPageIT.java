@@ -13,6 +13,7 @@ import dev.anonymoususers.testing.KeycloakServer;
 import dev.anonymoususers.testing.OidcClient;
 import dev.anonymoususers.testing.OidcClient.Authorization;
 import dev.anonymoususers.testing.WithKeycloak;
+import dev.anonymoususers.testing.Smoke;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,7 @@ class ContinueAsGuestPageIT {
         return realm;
     }
 
+    @Smoke
     @ParameterizedTest(name = "login theme {0}")
     @ValueSource(strings = { "keycloak.v2", "custom-v2", "keycloak" })
     void guestContinuesFromTheLoginPageAndTheAppGetsAGuest(String loginTheme) {
@@ -77,6 +79,7 @@ class ContinueAsGuestPageIT {
         }
     }
 
+    @Smoke
     @ParameterizedTest(name = "login theme {0}")
     @ValueSource(strings = { "keycloak.v2", "custom-v2", "keycloak" })
     void visitorWhoMistypedThePasswordCanStillContinueAsGuest(String loginTheme) {

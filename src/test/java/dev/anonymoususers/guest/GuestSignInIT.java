@@ -10,6 +10,7 @@ import dev.anonymoususers.testing.OidcClient;
 import dev.anonymoususers.testing.OidcClient.Authorization;
 import dev.anonymoususers.testing.OidcClient.Tokens;
 import dev.anonymoususers.testing.WithKeycloak;
+import dev.anonymoususers.testing.Smoke;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -36,6 +37,7 @@ class GuestSignInIT {
         return new OidcClient(server, realm, "web-app", REDIRECT_URI);
     }
 
+    @Smoke
     @Test
     void guestRequestReturnsToTheAppWithACodeAndNoPage() {
         Authorization authorization = browser().authorizeAsGuest();
@@ -54,6 +56,7 @@ class GuestSignInIT {
         assertThat(admin.countUsers(realm)).isEqualTo(before + 1);
     }
 
+    @Smoke
     @Test
     void guestIsMarkedAnonymousInIdTokenAccessTokenUserinfoAndIntrospection() {
         OidcClient browser = browser();
@@ -136,6 +139,7 @@ class GuestSignInIT {
         assertThat(first).isNotEqualTo(second);
     }
 
+    @Smoke
     @Test
     void regularUserIsNotAnonymousInAnyToken() {
         OidcClient browser = browser();

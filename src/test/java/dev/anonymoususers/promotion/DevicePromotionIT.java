@@ -10,6 +10,7 @@ import dev.anonymoususers.testing.DeviceAssertions;
 import dev.anonymoususers.testing.DeviceKeyClient;
 import dev.anonymoususers.testing.OidcClient;
 import dev.anonymoususers.testing.OidcClient.Authorization;
+import dev.anonymoususers.testing.Smoke;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +38,7 @@ class DevicePromotionIT extends PromotionRealm {
                 : browser.authorize(Map.of("login_hint", "anonymous:" + assertion(key, action)));
     }
 
+    @Smoke
     @Test
     void deviceGuestIsSignedInAndPromotedInOneTripAndItsKeyStopsWorking() {
         KeyPair key = DeviceAssertions.ecP256();

@@ -14,6 +14,7 @@ import dev.anonymoususers.testing.Browser;
 import dev.anonymoususers.testing.GuestInBrowser;
 import dev.anonymoususers.testing.OidcClient;
 import dev.anonymoususers.testing.OidcClient.Authorization;
+import dev.anonymoususers.testing.Smoke;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,6 +83,7 @@ class IdentityProviderPromotionIT extends PromotionRealm {
         return guest.browser().submit(providerLogin, "kc-form-login", Map.of("username", username, "password", "provider-password"));
     }
 
+    @Smoke
     @Test
     void guestIsLinkedToTheSocialAccountAndPromotedWithItsEmail() {
         Guest guest = guest();

@@ -14,6 +14,7 @@ import dev.anonymoususers.testing.KeycloakServer;
 import dev.anonymoususers.testing.OidcClient;
 import dev.anonymoususers.testing.OidcClient.Authorization;
 import dev.anonymoususers.testing.WithKeycloak;
+import dev.anonymoususers.testing.Smoke;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,7 @@ class PasskeyPromotionBrowserIT {
         return url.replace(server.baseUrl(), server.localhostUrl());
     }
 
+    @Smoke
     @Test
     void guestRegistersAPasskeyAndIsPromotedWithoutAPassword() {
         assertThat(admin.get("/admin/realms/" + realm).get("webAuthnPolicyPasswordlessPasskeysEnabled").asBoolean()).isTrue();

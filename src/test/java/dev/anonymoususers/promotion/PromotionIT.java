@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.anonymoususers.testing.OidcClient;
 import dev.anonymoususers.testing.OidcClient.Authorization;
 import dev.anonymoususers.testing.OidcClient.Tokens;
+import dev.anonymoususers.testing.Smoke;
 import org.junit.jupiter.api.Test;
 
 /** A web guest becomes a regular user through kc_action=promote-anonymous: same sub, email and password. */
@@ -26,6 +27,7 @@ class PromotionIT extends PromotionRealm {
                 .contains("name=\"cancel-aia\"").contains("Create your account");
     }
 
+    @Smoke
     @Test
     void guestBecomesARegularUserWithTheSameSub() {
         Guest guest = guest();
@@ -45,6 +47,7 @@ class PromotionIT extends PromotionRealm {
         assertThat(admin.user(realm, guest.sub()).get("firstName").asText()).isEqualTo("Grace");
     }
 
+    @Smoke
     @Test
     void newPasswordSignsInToTheSameSubInAnotherBrowser() {
         Guest guest = guest();
@@ -58,6 +61,7 @@ class PromotionIT extends PromotionRealm {
         assertThat(otherBrowser.exchange(signedIn).idTokenClaims().get("sub").asText()).isEqualTo(guest.sub());
     }
 
+    @Smoke
     @Test
     void theGuestsNextRefreshAlreadySaysItIsNoLongerAnonymous() {
         Guest guest = guest();

@@ -7,6 +7,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.anonymoususers.testing.OidcClient.Authorization;
 import dev.anonymoususers.testing.OidcClient.Tokens;
+import dev.anonymoususers.testing.Smoke;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,6 +47,7 @@ class SignInInsteadIT extends PromotionRealm {
         assertThat(refused.page()).doesNotContain("kc-sign-in-instead-button");
     }
 
+    @Smoke
     @Test
     void visitorSignsInToTheExistingAccountAndTheAppLearnsTheGuest() {
         Guest guest = guest();

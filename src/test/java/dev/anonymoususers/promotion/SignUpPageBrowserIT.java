@@ -14,6 +14,7 @@ import dev.anonymoususers.testing.KeycloakServer;
 import dev.anonymoususers.testing.OidcClient;
 import dev.anonymoususers.testing.OidcClient.Authorization;
 import dev.anonymoususers.testing.WithKeycloak;
+import dev.anonymoususers.testing.Smoke;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,7 @@ class SignUpPageBrowserIT {
         GuestInBrowser.openSignUpPage(browser, client);
     }
 
+    @Smoke
     @ParameterizedTest(name = "login theme {0}")
     @ValueSource(strings = { "keycloak.v2", "custom-v2", "keycloak" })
     void guestSignsUpOnThePageOfTheRealmsTheme(String loginTheme) {

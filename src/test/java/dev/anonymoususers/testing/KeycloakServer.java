@@ -45,6 +45,15 @@ public final class KeycloakServer implements ExtensionContext.Store.CloseableRes
                 .getOrComputeIfAbsent(KeycloakServer.class, key -> start(), KeycloakServer.class);
     }
 
+    /** What the server wrote to its log so far. */
+    public String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public String baseUrl() {
         return baseUrl;
     }
