@@ -205,8 +205,9 @@ class DemoAppBrowserIT {
             browser.screenshot("sign-up-email-taken");
             browser.await(By.id("kc-sign-in-instead-button")).click();
 
-            assertThat(browser.await(By.id("username")).getAttribute("value")).isEqualTo("alice@example.com");
-            browser.await(By.id("password")).sendKeys("alice");
+            // the sign-up page has username and password fields too: use the login form's own
+            assertThat(browser.await(By.cssSelector("#kc-form-login #username")).getAttribute("value")).isEqualTo("alice@example.com");
+            browser.await(By.cssSelector("#kc-form-login #password")).sendKeys("alice");
             browser.await(By.id("kc-login")).click();
 
             browser.awaitText(By.id("username"), "alice");

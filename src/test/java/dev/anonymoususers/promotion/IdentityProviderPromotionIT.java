@@ -145,8 +145,10 @@ class IdentityProviderPromotionIT extends PromotionRealm {
             String guestSub = GuestInBrowser.signIn(browser, client, app);
             GuestInBrowser.openSignUpPage(browser, client);
             browser.await(By.id("kc-promote-idp-" + ALIAS)).click();
-            browser.await(By.id("username")).sendKeys(username);
-            browser.await(By.id("password")).sendKeys("provider-password");
+            // the sign-up page has a username field too: wait for the provider's own login page
+            browser.awaitUrlStartingWith(server.realmUrl(provider) + "/");
+            browser.await(By.cssSelector("#kc-form-login #username")).sendKeys(username);
+            browser.await(By.cssSelector("#kc-form-login #password")).sendKeys("provider-password");
             browser.await(By.id("kc-login")).click();
             browser.awaitUrlStartingWith(app.redirectUri());
 
