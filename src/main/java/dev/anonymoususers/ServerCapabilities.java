@@ -21,8 +21,8 @@ public final class ServerCapabilities {
         return "Anonymous users on Keycloak " + Version.VERSION + ": guests, device keys and promotion are available; "
                 + (adminTab
                         ? "the admin console tab Authentication > Anonymous users is on"
-                        : "the admin console tab is off: start Keycloak with --features=declarative-ui to switch "
-                                + "anonymous users on in the admin console");
+                        : "the admin console tab is off (it needs --features=declarative-ui); switch anonymous users "
+                                + "on with PUT /admin/realms/{realm}/anonymous-users or in the realm JSON");
     }
 
     static void logAtStartup() {

@@ -154,6 +154,33 @@ public final class AdminApi {
         return read(response.body());
     }
 
+    /** Sends {@code body} as it is, with the token given (null: none), for requests an admin gets wrong. */
+    public HttpResponse<String> sendRaw(String method, String path, String body, String bearerToken) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (bearerToken != null) {
+            request.header("Authorization", "Bearer " + bearerToken);
+        }
+        return Http.send(http, request.build());
+    }
+
+    /** The master admin's token, for {@link #sendRaw}. */
+    public String adminToken() {
+        return token();
+    }
+
+    /** A token of a user of {@code realm} from its admin-cli client, as a realm's own admin signs in to scripts. */
+    public String tokenOf(String realm, String username, String password) {
+        HttpResponse<String> response = Http.send(http, HttpRequest.newBuilder(
+                        URI.create(server.realmUrl(realm) + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&client_id=admin-cli&username=" + username
+                        + "&password=" + password)).build());
+        expect(200, response);
+        return read(response.body()).get("access_token").asText();
+    }
+
     public HttpResponse<String> send(String method, String path, JsonNode body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
                 .header("Authorization", "Bearer " + token())

@@ -1,0 +1,158 @@
+package dev.anonymoususers.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.anonymoususers.testing.AdminApi;
+import dev.anonymoususers.testing.KeycloakServer;
+import dev.anonymoususers.testing.OidcClient;
+import dev.anonymoususers.testing.Smoke;
+import dev.anonymoususers.testing.WithKeycloak;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** GET and PUT /admin/realms/{realm}/anonymous-users: the settings without the admin console's experimental tab. */
+@WithKeycloak
+class SettingsApiIT {
+
+    static final String REDIRECT_URI = "http://127.0.0.1/callback";
+
+    KeycloakServer server;
+    AdminApi admin;
+    String realm;
+    String path;
+
+    @BeforeEach
+    void realmWithAnonymousUsersOff(KeycloakServer server, AdminApi admin) {
+        this.server = server;
+        this.admin = admin;
+        realm = admin.importGuestsRealm(REDIRECT_URI, false);
+        path = "/admin/realms/" + realm + "/anonymous-users";
+    }
+
+    HttpResponse<String> put(String body) {
+        return admin.sendRaw("PUT", path, body, admin.adminToken());
+    }
+
+    @Smoke
+    @Test
+    void getAnswersTheRealmsSettings() {
+        JsonNode settings = admin.get(path);
+
+        assertThat(settings.get("enabled").asBoolean()).isFalse();
+        assertThat(settings.get("deviceKeyClients")).isEmpty();
+        assertThat(settings.get("challengeLifetimeSeconds").asInt()).isEqualTo(120);
+    }
+
+    @Smoke
+    @Test
+    void putSwitchesAnonymousUsersOnWithoutTheAdminConsole() {
+        OidcClient client = new OidcClient(server, realm, "web-app", REDIRECT_URI);
+        assertThat(client.authorizeAsGuest().error()).isEqualTo("access_denied");
+
+        HttpResponse<String> answer = put("{\"enabled\": true}");
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(AdminApi.read(answer.body()).get("enabled").asBoolean()).isTrue();
+        OidcClient fresh = new OidcClient(server, realm, "web-app", REDIRECT_URI);
+        assertThat(fresh.exchange(fresh.authorizeAsGuest()).idTokenClaims().get("is_anonymous").asBoolean()).isTrue();
+    }
+
+    @Test
+    void putChangesOnlyTheKeysItCarries() {
+        put("{\"enabled\": true, \"deviceKeyClients\": [\"web-app\"]}");
+
+        put("{\"challengeLifetimeSeconds\": 300}");
+
+        JsonNode settings = admin.get(path);
+        assertThat(settings.get("enabled").asBoolean()).isTrue();
+        assertThat(settings.get("deviceKeyClients")).extracting(JsonNode::asText).containsExactly("web-app");
+        assertThat(settings.get("challengeLifetimeSeconds").asInt()).isEqualTo(300);
+    }
+
+    @Test
+    void theTabAndTheApiShowTheSameSettings() {
+        put("{\"challengeLifetimeSeconds\": 42}");
+
+        JsonNode component = admin.anonymousUsersComponent(realm);
+
+        assertThat(component.path("config").path("challengeLifetime").get(0).asText()).isEqualTo("42");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "{\"challengeLifetimeSeconds\": 0}              | challengeLifetimeSeconds | from 1 to 3600",
+            "{\"challengeLifetimeSeconds\": 3601}           | challengeLifetimeSeconds | from 1 to 3600",
+            "{\"challengeLifetimeSeconds\": \"abc\"}        | challengeLifetimeSeconds | whole number",
+            "{\"challengeLifetimeSeconds\": 1.5}            | challengeLifetimeSeconds | whole number",
+            "{\"enabled\": \"yes\"}                         | enabled                  | true or false",
+            "{\"deviceKeyClients\": \"web-app\"}            | deviceKeyClients         | list of client ids",
+            "{\"deviceKeyClients\": [\"no-such-client\"]}   | deviceKeyClients         | No client no-such-client",
+            "{\"enabled\": true, \"guestz\": 1}             | guestz                   | Unknown setting guestz",
+    })
+    void badSettingsAreRefusedWithTheFieldAndNothingIsSaved(String body, String field, String message) {
+        JsonNode before = admin.get(path);
+
+        HttpResponse<String> answer = put(body);
+
+        assertThat(answer.statusCode()).isEqualTo(400);
+        JsonNode error = AdminApi.read(answer.body());
+        assertThat(error.get("field").asText()).isEqualTo(field);
+        assertThat(error.get("errorMessage").asText()).contains(message);
+        assertThat(admin.get(path)).isEqualTo(before);
+    }
+
+    @Test
+    void bodyThatIsNotAnObjectIsRefused() {
+        assertThat(put("not json").statusCode()).isEqualTo(400);
+        assertThat(put("[true]").statusCode()).isEqualTo(400);
+        assertThat(AdminApi.read(put("[true]").body()).get("errorMessage").asText()).contains("JSON object");
+        assertThat(admin.get(path).get("enabled").asBoolean()).isFalse();
+    }
+
+    @Test
+    void readingNeedsViewRealmAndChangingNeedsManageRealm() {
+        String viewer = userWithRealmManagementRole("view-realm");
+        String nobody = userWithRealmManagementRole(null);
+
+        assertThat(admin.sendRaw("GET", path, null, null).statusCode()).isEqualTo(401);
+        assertThat(admin.sendRaw("GET", path, null, nobody).statusCode()).isEqualTo(403);
+        assertThat(admin.sendRaw("GET", path, null, viewer).statusCode()).isEqualTo(200);
+        assertThat(admin.sendRaw("PUT", path, "{\"enabled\": true}", viewer).statusCode()).isEqualTo(403);
+        assertThat(admin.get(path).get("enabled").asBoolean()).isFalse();
+    }
+
+    @Test
+    void settingsTravelWithAPartialExport() {
+        put("{\"enabled\": true, \"challengeLifetimeSeconds\": 77}");
+
+        JsonNode export = AdminApi.read(admin.send("POST", "/admin/realms/" + realm + "/partial-export", null).body());
+
+        JsonNode tabs = export.path("components").path("org.keycloak.services.ui.extend.UiTabProvider");
+        assertThat(tabs).hasSize(1);
+        assertThat(tabs.get(0).path("config").path("challengeLifetime").get(0).asText()).isEqualTo("77");
+        assertThat(tabs.get(0).path("config").path("enabled").get(0).asText()).isEqualTo("true");
+    }
+
+    /** A user of the realm with one role of its realm-management client (or none), and its token. */
+    String userWithRealmManagementRole(String role) {
+        String username = "admin-" + (role == null ? "none" : role) + "-" + java.util.UUID.randomUUID().toString().substring(0, 6);
+        ObjectNode user = AdminApi.JSON.createObjectNode().put("username", username).put("enabled", true)
+                .put("email", username + "@example.com").put("firstName", "A").put("lastName", "B").put("emailVerified", true);
+        user.putArray("credentials").addObject().put("type", "password").put("value", "admin-password").put("temporary", false);
+        admin.send("POST", "/admin/realms/" + realm + "/users", user);
+        String userId = admin.get("/admin/realms/" + realm + "/users?username=" + username + "&exact=true").get(0).get("id").asText();
+        if (role != null) {
+            String managementId = admin.get("/admin/realms/" + realm + "/clients?clientId=realm-management").get(0).get("id").asText();
+            JsonNode roleRep = admin.get("/admin/realms/" + realm + "/clients/" + managementId + "/roles/" + role);
+            admin.send("POST", "/admin/realms/" + realm + "/users/" + userId + "/role-mappings/clients/" + managementId,
+                    AdminApi.JSON.createArrayNode().add(roleRep));
+        }
+        return admin.tokenOf(realm, username, "admin-password");
+    }
+}
