@@ -69,13 +69,16 @@ public record AnonymousUsersConfig(boolean enabled, List<String> deviceKeyClient
             .add()
             .build();
 
-    /** The settings of {@code realm}; the defaults where no admin has saved the tab yet. */
+    /** The settings of {@code realm}; the defaults where no admin has saved them yet. */
     public static AnonymousUsersConfig of(RealmModel realm) {
+        return component(realm).map(AnonymousUsersConfig::of).orElse(DEFAULTS);
+    }
+
+    /** The realm component that holds the settings, written by the tab and the settings API alike. */
+    static java.util.Optional<ComponentModel> component(RealmModel realm) {
         return realm.getComponentsStream(realm.getId(), UiTabProvider.class.getName())
                 .filter(component -> AnonymousUsersTab.ID.equals(component.getProviderId()))
-                .findFirst()
-                .map(AnonymousUsersConfig::of)
-                .orElse(DEFAULTS);
+                .findFirst();
     }
 
     static AnonymousUsersConfig of(ComponentModel component) {

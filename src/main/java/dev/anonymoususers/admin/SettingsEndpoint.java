@@ -149,9 +149,7 @@ public class SettingsEndpoint {
     }
 
     private java.util.Optional<ComponentModel> current() {
-        return realm.getComponentsStream(realm.getId(), UiTabProvider.class.getName())
-                .filter(component -> AnonymousUsersTab.ID.equals(component.getProviderId()))
-                .findFirst();
+        return AnonymousUsersConfig.component(realm);
     }
 
     static Map<String, Object> json(AnonymousUsersConfig settings) {
