@@ -17,12 +17,15 @@ import org.keycloak.services.ui.extend.UiTabProvider;
  * cluster, and carried by realm export and import.
  *
  * @param enabled          whether apps of the realm may sign visitors in as guests
+ * @param guestClients     client ids that may create guests; empty means every client of the realm
  * @param deviceKeyClients client ids that may use device keys; empty means every client of the realm
  * @param challengeLifetimeSeconds how long a device-key challenge waits for its assertion
  */
-public record AnonymousUsersConfig(boolean enabled, List<String> deviceKeyClients, int challengeLifetimeSeconds) {
+public record AnonymousUsersConfig(boolean enabled, List<String> guestClients, List<String> deviceKeyClients,
+        int challengeLifetimeSeconds) {
 
     static final String ENABLED = "enabled";
+    static final String GUEST_CLIENTS = "guestClients";
     static final String DEVICE_KEY_CLIENTS = "deviceKeyClients";
     static final String CHALLENGE_LIFETIME = "challengeLifetime";
 
@@ -31,10 +34,16 @@ public record AnonymousUsersConfig(boolean enabled, List<String> deviceKeyClient
     static final int MAX_CHALLENGE_LIFETIME_SECONDS = 3600;
 
     /** What a realm has before an admin saves the tab: anonymous users off. */
-    public static final AnonymousUsersConfig DEFAULTS = new AnonymousUsersConfig(false, List.of(), DEFAULT_CHALLENGE_LIFETIME);
+    public static final AnonymousUsersConfig DEFAULTS = new AnonymousUsersConfig(false, List.of(), List.of(), DEFAULT_CHALLENGE_LIFETIME);
 
     public AnonymousUsersConfig {
+        guestClients = List.copyOf(guestClients);
         deviceKeyClients = List.copyOf(deviceKeyClients);
+    }
+
+    /** Whether the app {@code clientId} may create guests (in the browser or with a device key seen first). */
+    public boolean allowsGuests(String clientId) {
+        return guestClients.isEmpty() || guestClients.contains(clientId);
     }
 
     /** Whether the app {@code clientId} may sign guests in with device keys. */
@@ -51,6 +60,13 @@ public record AnonymousUsersConfig(boolean enabled, List<String> deviceKeyClient
                     + "When off, such requests are refused and no account is created.")
             .type(ProviderConfigProperty.BOOLEAN_TYPE)
             .defaultValue(Boolean.toString(DEFAULTS.enabled()))
+            .add()
+            .property()
+            .name(GUEST_CLIENTS)
+            .label("Clients that may create guests")
+            .helpText("Client IDs of the apps that may create guests. Leave empty to let every client of the realm "
+                    + "create them. Other apps are refused; guests that exist keep signing in.")
+            .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
             .add()
             .property()
             .name(DEVICE_KEY_CLIENTS)
@@ -93,12 +109,13 @@ public record AnonymousUsersConfig(boolean enabled, List<String> deviceKeyClient
         } catch (IllegalArgumentException e) {
             lifetime = DEFAULT_CHALLENGE_LIFETIME;
         }
-        return new AnonymousUsersConfig(enabled(config), deviceKeyClients(config), lifetime);
+        return new AnonymousUsersConfig(enabled(config), clients(config, GUEST_CLIENTS), clients(config, DEVICE_KEY_CLIENTS), lifetime);
     }
 
     /** Reads settings as an admin submits them, saying what is wrong with them. */
     static AnonymousUsersConfig parse(Map<String, List<String>> config) {
-        return new AnonymousUsersConfig(enabled(config), deviceKeyClients(config), challengeLifetime(config.get(CHALLENGE_LIFETIME)));
+        return new AnonymousUsersConfig(enabled(config), clients(config, GUEST_CLIENTS), clients(config, DEVICE_KEY_CLIENTS),
+                challengeLifetime(config.get(CHALLENGE_LIFETIME)));
     }
 
     private static boolean enabled(Map<String, List<String>> config) {
@@ -106,8 +123,8 @@ public record AnonymousUsersConfig(boolean enabled, List<String> deviceKeyClient
         return enabled != null && !enabled.isEmpty() && Boolean.parseBoolean(enabled.get(0));
     }
 
-    private static List<String> deviceKeyClients(Map<String, List<String>> config) {
-        return config.getOrDefault(DEVICE_KEY_CLIENTS, List.of()).stream()
+    private static List<String> clients(Map<String, List<String>> config, String key) {
+        return config.getOrDefault(key, List.of()).stream()
                 .filter(clientId -> clientId != null && !clientId.isBlank())
                 .map(String::trim)
                 .toList();

@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.ws.rs.Consumes;
@@ -38,9 +37,10 @@ import org.keycloak.util.JsonSerialization;
 public class SettingsEndpoint {
 
     static final String ENABLED = "enabled";
+    static final String GUEST_CLIENTS = "guestClients";
     static final String DEVICE_KEY_CLIENTS = "deviceKeyClients";
     static final String CHALLENGE_LIFETIME_SECONDS = "challengeLifetimeSeconds";
-    static final Set<String> KEYS = Set.of(ENABLED, DEVICE_KEY_CLIENTS, CHALLENGE_LIFETIME_SECONDS);
+    static final List<String> KEYS = List.of(ENABLED, GUEST_CLIENTS, DEVICE_KEY_CLIENTS, CHALLENGE_LIFETIME_SECONDS);
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -87,21 +87,18 @@ public class SettingsEndpoint {
                     }
                     config.put(AnonymousUsersConfig.ENABLED, List.of(Boolean.toString(value.booleanValue())));
                 }
-                case DEVICE_KEY_CLIENTS -> {
-                    if (!value.isArray()) {
-                        return refused(name, "deviceKeyClients must be a list of client ids");
+                case GUEST_CLIENTS, DEVICE_KEY_CLIENTS -> {
+                    List<String> clients = clientIds(value);
+                    if (clients == null) {
+                        return refused(name, name + " must be a list of client ids");
                     }
-                    List<String> clients = new ArrayList<>();
-                    for (JsonNode client : value) {
-                        if (!client.isTextual() || client.asText().isBlank()) {
-                            return refused(name, "deviceKeyClients must be a list of client ids");
+                    for (String client : clients) {
+                        if (realm.getClientByClientId(client) == null) {
+                            return refused(name, "No client " + client + " in realm " + realm.getName());
                         }
-                        if (realm.getClientByClientId(client.asText()) == null) {
-                            return refused(name, "No client " + client.asText() + " in realm " + realm.getName());
-                        }
-                        clients.add(client.asText());
                     }
-                    config.put(AnonymousUsersConfig.DEVICE_KEY_CLIENTS, clients);
+                    config.put(name.equals(GUEST_CLIENTS) ? AnonymousUsersConfig.GUEST_CLIENTS : AnonymousUsersConfig.DEVICE_KEY_CLIENTS,
+                            clients);
                 }
                 case CHALLENGE_LIFETIME_SECONDS -> {
                     if (!value.isIntegralNumber()) {
@@ -110,8 +107,7 @@ public class SettingsEndpoint {
                     config.put(AnonymousUsersConfig.CHALLENGE_LIFETIME, List.of(value.asText()));
                 }
                 default -> {
-                    return refused(name, "Unknown setting " + name + "; the settings are " + String.join(", ",
-                            List.of(ENABLED, DEVICE_KEY_CLIENTS, CHALLENGE_LIFETIME_SECONDS)));
+                    return refused(name, "Unknown setting " + name + "; the settings are " + String.join(", ", KEYS));
                 }
             }
         }
@@ -129,6 +125,21 @@ public class SettingsEndpoint {
         Map<String, Object> saved = json(settings);
         adminEvent.operation(OperationType.UPDATE).resourcePath(session.getContext().getUri()).representation(saved).success();
         return Response.ok(saved, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    /** The client ids of a JSON list, or null where it is not a list of non-blank strings. */
+    private static List<String> clientIds(JsonNode value) {
+        if (!value.isArray()) {
+            return null;
+        }
+        List<String> clients = new ArrayList<>();
+        for (JsonNode client : value) {
+            if (!client.isTextual() || client.asText().isBlank()) {
+                return null;
+            }
+            clients.add(client.asText());
+        }
+        return clients;
     }
 
     /** Creates or updates the realm's settings component; Keycloak then runs the tab's onCreate or onUpdate. */
@@ -155,6 +166,7 @@ public class SettingsEndpoint {
     static Map<String, Object> json(AnonymousUsersConfig settings) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put(ENABLED, settings.enabled());
+        json.put(GUEST_CLIENTS, settings.guestClients());
         json.put(DEVICE_KEY_CLIENTS, settings.deviceKeyClients());
         json.put(CHALLENGE_LIFETIME_SECONDS, settings.challengeLifetimeSeconds());
         return json;

@@ -57,6 +57,12 @@ public final class DeviceKeySignIn {
                             + "; sign the assertion with the action promote");
         }
         event.detail(DEVICE_KEY_DETAIL, verified.key().thumbprint());
-        return keys.signIn(verified.key(), client.getClientId(), expected == DeviceAction.AUTH, event);
+        DeviceKeyError noNewGuest = expected != DeviceAction.AUTH
+                ? DeviceKeyError.invalidGrant("No guest is registered for this device key; a device promotes the guest "
+                        + "it signed in with the action auth")
+                : config.allowsGuests(client.getClientId()) ? null
+                : DeviceKeyError.unauthorizedClient("The client " + client.getClientId() + " may not create guests; an admin "
+                        + "allows it in the anonymous-users settings (guestClients)");
+        return keys.signIn(verified.key(), client.getClientId(), noNewGuest, event);
     }
 }

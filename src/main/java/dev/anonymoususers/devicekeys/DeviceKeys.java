@@ -57,10 +57,10 @@ final class DeviceKeys {
     }
 
     /**
-     * The guest of a verified key: the one it registered, or, where {@code mayRegister}, a new one on the key's
-     * first assertion.
+     * The guest of a verified key: the one it registered, or a new one on the key's first assertion, unless
+     * {@code noNewGuest} says why this request may create none.
      */
-    UserModel signIn(DeviceKey key, String clientId, boolean mayRegister, EventBuilder event) throws DeviceKeyError {
+    UserModel signIn(DeviceKey key, String clientId, DeviceKeyError noNewGuest, EventBuilder event) throws DeviceKeyError {
         UserModel known = checked.get(key.thumbprint());
         if (known != null) {
             return known;
@@ -69,9 +69,8 @@ final class DeviceKeys {
         if (registered.isPresent()) {
             return accountOf(registered.get());
         }
-        if (!mayRegister) {
-            throw DeviceKeyError.invalidGrant("No guest is registered for this device key; a device promotes the guest "
-                    + "it signed in with the action auth");
+        if (noNewGuest != null) {
+            throw noNewGuest;
         }
         return registerNewGuest(key, clientId, event);
     }

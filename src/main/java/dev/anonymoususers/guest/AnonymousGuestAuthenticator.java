@@ -33,10 +33,18 @@ public class AnonymousGuestAuthenticator implements Authenticator {
 
     static final String DISABLED_DESCRIPTION = "Anonymous users are disabled for this realm";
 
+    /** Event error for a guest request of an app that may not create guests. */
+    public static final String ERROR_CLIENT_NOT_ALLOWED = "anonymous_client_not_allowed";
+
+    static String clientNotAllowed(String clientId) {
+        return "The client " + clientId + " may not create guests; an admin allows it in the anonymous-users settings (guestClients)";
+    }
+
     @Override
     public void authenticate(AuthenticationFlowContext context) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
-        boolean enabled = AnonymousUsersConfig.of(context.getRealm()).enabled();
+        AnonymousUsersConfig settings = AnonymousUsersConfig.of(context.getRealm());
+        boolean enabled = settings.enabled();
         String loginHint = GuestRequest.loginHint(authSession.getClientNote(OIDCLoginProtocol.LOGIN_HINT_PARAM),
                 loginHintInRequest(context));
 
@@ -60,6 +68,11 @@ public class AnonymousGuestAuthenticator implements Authenticator {
                 return;
             }
         } else {
+            String clientId = authSession.getClient().getClientId();
+            if (!settings.allowsGuests(clientId)) {
+                refuse(context, ERROR_CLIENT_NOT_ALLOWED, clientNotAllowed(clientId));
+                return;
+            }
             guest = GuestAccounts.create(context.getSession(), context.getRealm(), context.getEvent());
         }
         context.setUser(guest);

@@ -63,7 +63,8 @@ final class ContinueAsGuestOffer {
             return; // the visitor is signing in to an existing account instead of its guest
         }
         RealmModel realm = authSession.getRealm();
-        if (!AnonymousUsersConfig.of(realm).enabled()) {
+        AnonymousUsersConfig settings = AnonymousUsersConfig.of(realm);
+        if (!settings.enabled() || !settings.allowsGuests(authSession.getClient().getClientId())) {
             return;
         }
         try {

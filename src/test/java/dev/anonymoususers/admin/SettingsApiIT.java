@@ -45,6 +45,7 @@ class SettingsApiIT {
         JsonNode settings = admin.get(path);
 
         assertThat(settings.get("enabled").asBoolean()).isFalse();
+        assertThat(settings.get("guestClients")).isEmpty();
         assertThat(settings.get("deviceKeyClients")).isEmpty();
         assertThat(settings.get("challengeLifetimeSeconds").asInt()).isEqualTo(120);
     }
@@ -93,6 +94,8 @@ class SettingsApiIT {
             "{\"enabled\": \"yes\"}                         | enabled                  | true or false",
             "{\"deviceKeyClients\": \"web-app\"}            | deviceKeyClients         | list of client ids",
             "{\"deviceKeyClients\": [\"no-such-client\"]}   | deviceKeyClients         | No client no-such-client",
+            "{\"guestClients\": [\"no-such-client\"]}       | guestClients             | No client no-such-client",
+            "{\"guestClients\": [1]}                        | guestClients             | list of client ids",
             "{\"enabled\": true, \"guestz\": 1}             | guestz                   | Unknown setting guestz",
     })
     void badSettingsAreRefusedWithTheFieldAndNothingIsSaved(String body, String field, String message) {
