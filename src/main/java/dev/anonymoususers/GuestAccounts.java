@@ -45,6 +45,7 @@ public final class GuestAccounts {
         UserModel guest = session.users().addUser(realm, id, newUsername(), true, false);
         guest.setEnabled(true);
         AnonymousUsers.markAnonymous(guest);
+        GuestGroups.of(session, realm).forEach(guest::joinGroup);
 
         event.clone()
                 .event(EventType.REGISTER)

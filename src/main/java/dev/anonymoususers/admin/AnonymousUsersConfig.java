@@ -20,25 +20,28 @@ import org.keycloak.services.ui.extend.UiTabProvider;
  * @param guestClients     client ids that may create guests; empty means every client of the realm
  * @param deviceKeyClients client ids that may use device keys; empty means every client of the realm
  * @param challengeLifetimeSeconds how long a device-key challenge waits for its assertion
+ * @param guestGroups      paths of the groups a guest joins when it is created and leaves when it is promoted
  */
 public record AnonymousUsersConfig(boolean enabled, List<String> guestClients, List<String> deviceKeyClients,
-        int challengeLifetimeSeconds) {
+        int challengeLifetimeSeconds, List<String> guestGroups) {
 
     static final String ENABLED = "enabled";
     static final String GUEST_CLIENTS = "guestClients";
     static final String DEVICE_KEY_CLIENTS = "deviceKeyClients";
     static final String CHALLENGE_LIFETIME = "challengeLifetime";
+    static final String GUEST_GROUPS = "guestGroups";
 
     static final int DEFAULT_CHALLENGE_LIFETIME = 120;
     /** The longest a challenge may live, whatever a realm sets. */
     static final int MAX_CHALLENGE_LIFETIME_SECONDS = 3600;
 
     /** What a realm has before an admin saves the tab: anonymous users off. */
-    public static final AnonymousUsersConfig DEFAULTS = new AnonymousUsersConfig(false, List.of(), List.of(), DEFAULT_CHALLENGE_LIFETIME);
+    public static final AnonymousUsersConfig DEFAULTS = new AnonymousUsersConfig(false, List.of(), List.of(), DEFAULT_CHALLENGE_LIFETIME, List.of());
 
     public AnonymousUsersConfig {
         guestClients = List.copyOf(guestClients);
         deviceKeyClients = List.copyOf(deviceKeyClients);
+        guestGroups = List.copyOf(guestGroups);
     }
 
     /** Whether the app {@code clientId} may create guests (in the browser or with a device key seen first). */
@@ -83,6 +86,13 @@ public record AnonymousUsersConfig(boolean enabled, List<String> guestClients, L
             .type(ProviderConfigProperty.INTEGER_TYPE)
             .defaultValue(Integer.toString(DEFAULT_CHALLENGE_LIFETIME))
             .add()
+            .property()
+            .name(GUEST_GROUPS)
+            .label("Groups guests join")
+            .helpText("Paths of groups (such as /guests) that every new guest joins and leaves when it becomes a regular "
+                    + "user, so apps can give guests fewer rights through ordinary roles.")
+            .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
+            .add()
             .build();
 
     /** The settings of {@code realm}; the defaults where no admin has saved them yet. */
@@ -109,13 +119,14 @@ public record AnonymousUsersConfig(boolean enabled, List<String> guestClients, L
         } catch (IllegalArgumentException e) {
             lifetime = DEFAULT_CHALLENGE_LIFETIME;
         }
-        return new AnonymousUsersConfig(enabled(config), clients(config, GUEST_CLIENTS), clients(config, DEVICE_KEY_CLIENTS), lifetime);
+        return new AnonymousUsersConfig(enabled(config), clients(config, GUEST_CLIENTS), clients(config, DEVICE_KEY_CLIENTS), lifetime,
+                clients(config, GUEST_GROUPS));
     }
 
     /** Reads settings as an admin submits them, saying what is wrong with them. */
     static AnonymousUsersConfig parse(Map<String, List<String>> config) {
         return new AnonymousUsersConfig(enabled(config), clients(config, GUEST_CLIENTS), clients(config, DEVICE_KEY_CLIENTS),
-                challengeLifetime(config.get(CHALLENGE_LIFETIME)));
+                challengeLifetime(config.get(CHALLENGE_LIFETIME)), clients(config, GUEST_GROUPS));
     }
 
     private static boolean enabled(Map<String, List<String>> config) {
@@ -123,6 +134,7 @@ public record AnonymousUsersConfig(boolean enabled, List<String> guestClients, L
         return enabled != null && !enabled.isEmpty() && Boolean.parseBoolean(enabled.get(0));
     }
 
+    /** A list setting (client ids, group paths), blanks dropped. */
     private static List<String> clients(Map<String, List<String>> config, String key) {
         return config.getOrDefault(key, List.of()).stream()
                 .filter(clientId -> clientId != null && !clientId.isBlank())

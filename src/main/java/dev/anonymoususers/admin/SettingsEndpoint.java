@@ -19,6 +19,7 @@ import org.keycloak.component.ComponentValidationException;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.representations.idm.ErrorRepresentation;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
@@ -40,7 +41,8 @@ public class SettingsEndpoint {
     static final String GUEST_CLIENTS = "guestClients";
     static final String DEVICE_KEY_CLIENTS = "deviceKeyClients";
     static final String CHALLENGE_LIFETIME_SECONDS = "challengeLifetimeSeconds";
-    static final List<String> KEYS = List.of(ENABLED, GUEST_CLIENTS, DEVICE_KEY_CLIENTS, CHALLENGE_LIFETIME_SECONDS);
+    static final String GUEST_GROUPS = "guestGroups";
+    static final List<String> KEYS = List.of(ENABLED, GUEST_CLIENTS, DEVICE_KEY_CLIENTS, CHALLENGE_LIFETIME_SECONDS, GUEST_GROUPS);
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -100,6 +102,18 @@ public class SettingsEndpoint {
                     config.put(name.equals(GUEST_CLIENTS) ? AnonymousUsersConfig.GUEST_CLIENTS : AnonymousUsersConfig.DEVICE_KEY_CLIENTS,
                             clients);
                 }
+                case GUEST_GROUPS -> {
+                    List<String> groups = clientIds(value);
+                    if (groups == null) {
+                        return refused(name, "guestGroups must be a list of group paths, such as [\"/guests\"]");
+                    }
+                    for (String group : groups) {
+                        if (KeycloakModelUtils.findGroupByPath(session, realm, group) == null) {
+                            return refused(name, "No group " + group + " in realm " + realm.getName());
+                        }
+                    }
+                    config.put(AnonymousUsersConfig.GUEST_GROUPS, groups);
+                }
                 case CHALLENGE_LIFETIME_SECONDS -> {
                     if (!value.isIntegralNumber()) {
                         return refused(name, "challengeLifetimeSeconds must be a whole number of seconds");
@@ -127,7 +141,7 @@ public class SettingsEndpoint {
         return Response.ok(saved, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
-    /** The client ids of a JSON list, or null where it is not a list of non-blank strings. */
+    /** The strings of a JSON list (client ids, group paths), or null where it is not a list of non-blank strings. */
     private static List<String> clientIds(JsonNode value) {
         if (!value.isArray()) {
             return null;
@@ -169,6 +183,7 @@ public class SettingsEndpoint {
         json.put(GUEST_CLIENTS, settings.guestClients());
         json.put(DEVICE_KEY_CLIENTS, settings.deviceKeyClients());
         json.put(CHALLENGE_LIFETIME_SECONDS, settings.challengeLifetimeSeconds());
+        json.put(GUEST_GROUPS, settings.guestGroups());
         return json;
     }
 

@@ -3,6 +3,7 @@ package dev.anonymoususers.promotion;
 import java.util.function.BiPredicate;
 
 import dev.anonymoususers.AnonymousUsers;
+import dev.anonymoususers.GuestGroups;
 import dev.anonymoususers.devicekeys.DeviceKeyCredentialProvider;
 import jakarta.persistence.PersistenceException;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
@@ -18,7 +19,8 @@ import org.keycloak.services.messages.Messages;
 
 /**
  * Turns a guest into a regular user in place: the same user, so the same id and the same {@code sub}. It writes
- * what the sign-up gave (profile attributes, and the password unless a passkey proves the account), removes the guest mark and every device key, and asks
+ * what the sign-up gave (profile attributes, and the password unless a passkey proves the account), removes the guest
+ * mark, the guest groups and every device key, and asks
  * of the user what the realm asks of every new user (its default required actions; verify email follows from the
  * realm's own trigger). All of it is one transaction: it happens whole or not at all.
  */
@@ -38,6 +40,7 @@ final class GuestPromotion {
             guest.credentialManager().updateCredential(UserCredentialModel.password(signUp.password(), false));
         }
         AnonymousUsers.unmarkAnonymous(guest);
+        GuestGroups.leave(session, realm, guest);
         DeviceKeyCredentialProvider.removeAllFrom(guest);
         realm.getRequiredActionProvidersStream()
                 .filter(action -> action.isEnabled() && action.isDefaultAction())
