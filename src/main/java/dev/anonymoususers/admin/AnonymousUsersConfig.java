@@ -49,6 +49,11 @@ public record AnonymousUsersConfig(boolean enabled, List<String> guestClients, L
         return guestClients.isEmpty() || guestClients.contains(clientId);
     }
 
+    /** What an app that may not create guests is told, on every path. */
+    public static String guestsNotAllowed(String clientId) {
+        return "The client " + clientId + " may not create guests; an admin allows it in the anonymous-users settings (guestClients)";
+    }
+
     /** Whether the app {@code clientId} may sign guests in with device keys. */
     public boolean allowsDeviceKeys(String clientId) {
         return deviceKeyClients.isEmpty() || deviceKeyClients.contains(clientId);

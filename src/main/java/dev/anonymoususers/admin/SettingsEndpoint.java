@@ -90,7 +90,7 @@ public class SettingsEndpoint {
                     config.put(AnonymousUsersConfig.ENABLED, List.of(Boolean.toString(value.booleanValue())));
                 }
                 case GUEST_CLIENTS, DEVICE_KEY_CLIENTS -> {
-                    List<String> clients = clientIds(value);
+                    List<String> clients = textList(value);
                     if (clients == null) {
                         return refused(name, name + " must be a list of client ids");
                     }
@@ -103,7 +103,7 @@ public class SettingsEndpoint {
                             clients);
                 }
                 case GUEST_GROUPS -> {
-                    List<String> groups = clientIds(value);
+                    List<String> groups = textList(value);
                     if (groups == null) {
                         return refused(name, "guestGroups must be a list of group paths, such as [\"/guests\"]");
                     }
@@ -142,7 +142,7 @@ public class SettingsEndpoint {
     }
 
     /** The strings of a JSON list (client ids, group paths), or null where it is not a list of non-blank strings. */
-    private static List<String> clientIds(JsonNode value) {
+    private static List<String> textList(JsonNode value) {
         if (!value.isArray()) {
             return null;
         }

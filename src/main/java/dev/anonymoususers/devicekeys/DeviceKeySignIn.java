@@ -61,8 +61,7 @@ public final class DeviceKeySignIn {
                 ? DeviceKeyError.invalidGrant("No guest is registered for this device key; a device promotes the guest "
                         + "it signed in with the action auth")
                 : config.allowsGuests(client.getClientId()) ? null
-                : DeviceKeyError.unauthorizedClient("The client " + client.getClientId() + " may not create guests; an admin "
-                        + "allows it in the anonymous-users settings (guestClients)");
+                : DeviceKeyError.unauthorizedClient(AnonymousUsersConfig.guestsNotAllowed(client.getClientId()));
         return keys.signIn(verified.key(), client.getClientId(), noNewGuest, event);
     }
 }

@@ -36,10 +36,6 @@ public class AnonymousGuestAuthenticator implements Authenticator {
     /** Event error for a guest request of an app that may not create guests. */
     public static final String ERROR_CLIENT_NOT_ALLOWED = "anonymous_client_not_allowed";
 
-    static String clientNotAllowed(String clientId) {
-        return "The client " + clientId + " may not create guests; an admin allows it in the anonymous-users settings (guestClients)";
-    }
-
     @Override
     public void authenticate(AuthenticationFlowContext context) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
@@ -70,7 +66,7 @@ public class AnonymousGuestAuthenticator implements Authenticator {
         } else {
             String clientId = authSession.getClient().getClientId();
             if (!settings.allowsGuests(clientId)) {
-                refuse(context, ERROR_CLIENT_NOT_ALLOWED, clientNotAllowed(clientId));
+                refuse(context, ERROR_CLIENT_NOT_ALLOWED, AnonymousUsersConfig.guestsNotAllowed(clientId));
                 return;
             }
             guest = GuestAccounts.create(context.getSession(), context.getRealm(), context.getEvent());

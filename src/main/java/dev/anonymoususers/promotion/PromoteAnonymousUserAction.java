@@ -81,9 +81,7 @@ public class PromoteAnonymousUserAction implements RequiredActionProvider {
         PromotionGuard guard = new PromotionGuard(context.getSession(), user.getId());
         if (AnonymousUsers.isAnonymous(user) && guard.isLocked()) {
             // A second submit of a page whose first submit is promoting right now: Keycloak shows this step again.
-            guard.awaitUnlocked(TWIN_PATIENCE);
-            if (GuestPromotion.isPromoted(context.getSession(), context.getRealm(), user.getId())) {
-                endAsAlreadyPromoted(context);
+            if (promotedByTwin(context, guard)) {
                 return;
             }
         }
@@ -126,9 +124,7 @@ public class PromoteAnonymousUserAction implements RequiredActionProvider {
         }
         if (!guard.tryLock()) {
             // The same page submitted twice at once: the first submit promotes, this one reports its outcome.
-            guard.awaitUnlocked(TWIN_PATIENCE);
-            if (GuestPromotion.isPromoted(session, context.getRealm(), user.getId())) {
-                endAsAlreadyPromoted(context);
+            if (promotedByTwin(context, guard)) {
                 return;
             }
             if (!guard.tryLock()) {
@@ -226,6 +222,18 @@ public class PromoteAnonymousUserAction implements RequiredActionProvider {
                 .detail(Details.USERNAME, signUp.username())
                 .detail(Details.EMAIL, signUp.email());
         context.success();
+    }
+
+    /**
+     * Waits for the submit that holds the lock; if it promoted the guest, this one ends in success too and says so.
+     */
+    private static boolean promotedByTwin(RequiredActionContext context, PromotionGuard guard) {
+        guard.awaitUnlocked(TWIN_PATIENCE);
+        if (GuestPromotion.isPromoted(context.getSession(), context.getRealm(), context.getUser().getId())) {
+            endAsAlreadyPromoted(context);
+            return true;
+        }
+        return false;
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.anonymoususers.testing.AdminApi;
 import dev.anonymoususers.testing.OidcClient.Authorization;
 import org.junit.jupiter.api.Test;
 
@@ -35,8 +36,13 @@ class PromotionRacesIT extends PromotionRealm {
     }
 
     JsonNode passwords(String userId) {
-        JsonNode all = admin.get("/admin/realms/" + realm + "/users/" + userId + "/credentials");
-        return AdminApiFilter.ofType(all, "password");
+        var passwords = AdminApi.JSON.createArrayNode();
+        admin.get("/admin/realms/" + realm + "/users/" + userId + "/credentials").forEach(credential -> {
+            if ("password".equals(credential.path("type").asText())) {
+                passwords.add(credential);
+            }
+        });
+        return passwords;
     }
 
     @Test
@@ -102,7 +108,7 @@ class PromotionRacesIT extends PromotionRealm {
         Guest guest = guest();
         Authorization page = startPromotion(guest.browser());
         admin.send("PUT", "/admin/realms/" + realm + "/users/" + guest.sub(),
-                dev.anonymoususers.testing.AdminApi.JSON.createObjectNode().put("enabled", false));
+                AdminApi.JSON.createObjectNode().put("enabled", false));
 
         Authorization answer = guest.browser().submit(page, FORM, signUp(unique("disabled")));
 
@@ -139,19 +145,6 @@ class PromotionRacesIT extends PromotionRealm {
             assertThat(admin.isGuest(realm, guest.sub())).isFalse();
         } finally {
             admin.setAnonymousUsersEnabled(realm, true);
-        }
-    }
-
-    /** Picks credentials of one type from the admin API's list. */
-    static final class AdminApiFilter {
-        static JsonNode ofType(JsonNode credentials, String type) {
-            var result = dev.anonymoususers.testing.AdminApi.JSON.createArrayNode();
-            credentials.forEach(credential -> {
-                if (type.equals(credential.path("type").asText())) {
-                    result.add(credential);
-                }
-            });
-            return result;
         }
     }
 }
