@@ -51,7 +51,9 @@ public class DeviceKeyExample {
         String payload = "{\"challenge\":\"" + challenge + "\",\"action\":\"auth\",\"iat\":" + System.currentTimeMillis() / 1000 + "}";
         String signingInput = B64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
                 + B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
-        Signature signer = Signature.getInstance("SHA256withECDSA"); // DER form, as on Android; Keycloak accepts it
+        // JOSE wants the 64-byte R||S form (RFC 7518 section 3.4); the JDK gives it with the P1363 variant.
+        // Plain SHA256withECDSA (and Android Keystore) give DER, which is refused: see docs/device-keys.md.
+        Signature signer = Signature.getInstance("SHA256withECDSAinP1363Format");
         signer.initSign(keys.getPrivate());
         signer.update(signingInput.getBytes(StandardCharsets.US_ASCII));
         String assertion = signingInput + "." + B64.encodeToString(signer.sign());

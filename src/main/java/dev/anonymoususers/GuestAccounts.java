@@ -25,24 +25,17 @@ public final class GuestAccounts {
     private GuestAccounts() {
     }
 
-    /** A new id for a guest that is about to be created, for callers that must record it first. */
-    public static String newId() {
-        return KeycloakModelUtils.generateId();
-    }
-
     /**
-     * Creates a guest and reports it as a {@code REGISTER} event, so event listeners and workflows see it.
+     * Creates a guest within the realm's limits and reports it as a {@code REGISTER} event, so event listeners and
+     * workflows see it.
      *
      * @param event the event builder of the request; it is cloned, not changed, and its details go along
+     * @throws GuestLimitReached when a limit of the realm's settings leaves no room for a new guest; nothing is created
      */
-    public static UserModel create(KeycloakSession session, RealmModel realm, EventBuilder event) {
-        return create(session, realm, newId(), event);
-    }
-
-    /** As {@link #create(KeycloakSession, RealmModel, EventBuilder)}, with the id given. */
-    public static UserModel create(KeycloakSession session, RealmModel realm, String id, EventBuilder event) {
+    public static UserModel create(KeycloakSession session, RealmModel realm, EventBuilder event) throws GuestLimitReached {
+        GuestLimits.admit(session, realm, AnonymousUsersConfig.of(realm));
         // Default roles as for any new user; no default required actions: a guest is never stopped by a form.
-        UserModel guest = session.users().addUser(realm, id, newUsername(), true, false);
+        UserModel guest = session.users().addUser(realm, KeycloakModelUtils.generateId(), newUsername(), true, false);
         guest.setEnabled(true);
         AnonymousUsers.markAnonymous(guest);
         GuestGroups.of(session, realm).forEach(guest::joinGroup);

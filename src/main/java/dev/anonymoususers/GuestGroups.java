@@ -2,7 +2,6 @@ package dev.anonymoususers;
 
 import java.util.stream.Stream;
 
-import dev.anonymoususers.admin.AnonymousUsersConfig;
 import org.jboss.logging.Logger;
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;

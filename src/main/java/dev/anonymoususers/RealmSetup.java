@@ -1,6 +1,5 @@
 package dev.anonymoususers;
 
-import dev.anonymoususers.admin.AnonymousUsersConfig;
 import dev.anonymoususers.claims.AnonymousClientScope;
 import dev.anonymoususers.guest.GuestSignInSetup;
 import dev.anonymoususers.promotion.PromotionSetup;

@@ -3,6 +3,8 @@ package dev.anonymoususers.admin;
 import java.util.List;
 import java.util.Map;
 
+import dev.anonymoususers.AnonymousUsersConfig;
+import dev.anonymoususers.AnonymousUsersConfig.Setting;
 import dev.anonymoususers.RealmSetup;
 import org.keycloak.Config;
 import org.keycloak.component.ComponentModel;
@@ -11,17 +13,87 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.services.ui.extend.UiTabProvider;
 import org.keycloak.services.ui.extend.UiTabProviderFactory;
 
 /**
- * The <em>Authentication → Anonymous users</em> tab of the admin console. Keycloak renders the form from
- * {@link AnonymousUsersConfig#PROPERTIES} and stores it as a component of the realm.
+ * The <em>Authentication → Anonymous users</em> tab of the admin console, where {@code declarative-ui} is on.
+ * Keycloak renders the form from {@link #PROPERTIES} and stores it as the realm component that holds
+ * {@link AnonymousUsersConfig}; the settings API writes the same component.
  */
 public class AnonymousUsersTab implements UiTabProvider, UiTabProviderFactory<ComponentModel> {
 
     /** The tab's id; its title comes from the message of the same name in theme-resources. */
-    public static final String ID = "anonymous-users";
+    public static final String ID = AnonymousUsersConfig.COMPONENT_ID;
+
+    private static final AnonymousUsersConfig DEFAULTS = AnonymousUsersConfig.DEFAULTS;
+
+    static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
+            .property()
+            .name(Setting.ENABLED.key())
+            .label("Enable anonymous users")
+            .helpText("Let the apps of this realm sign visitors in as guests: an authorization request with "
+                    + "login_hint=anonymous creates a real account at once, and the login page offers 'Continue as guest'. "
+                    + "When off, such requests are refused and no account is created.")
+            .type(ProviderConfigProperty.BOOLEAN_TYPE)
+            .defaultValue(Boolean.toString(DEFAULTS.enabled()))
+            .add()
+            .property()
+            .name(Setting.GUEST_CLIENTS.key())
+            .label("Clients that may create guests")
+            .helpText("Client IDs of the apps that may create guests. Leave empty to let every client of the realm "
+                    + "create them. Other apps are refused; guests that exist keep signing in.")
+            .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
+            .add()
+            .property()
+            .name(Setting.DEVICE_KEY_CLIENTS.key())
+            .label("Clients that may use device keys")
+            .helpText("Client IDs of the apps that may sign guests in with a device key (native apps, and web apps "
+                    + "that remember the device). Leave empty to let every client of the realm use them.")
+            .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
+            .add()
+            .property()
+            .name(Setting.GUESTS_PER_ADDRESS_PER_HOUR.key())
+            .label("New guests per address per hour")
+            .helpText("How many guests one network address may create in an hour, counted across the cluster "
+                    + "(IPv6: per /64). Past it, new guests are refused with HTTP 429 or an error redirect; existing "
+                    + "guests keep signing in. 0 means no limit.")
+            .type(ProviderConfigProperty.INTEGER_TYPE)
+            .defaultValue(Integer.toString(DEFAULTS.guestsPerAddressPerHour()))
+            .add()
+            .property()
+            .name(Setting.MAX_GUESTS.key())
+            .label("Maximum guests in the realm")
+            .helpText("How many guests the realm may hold at once. Past it, new guests are refused until clean-up or "
+                    + "promotions make room. 0 means no limit.")
+            .type(ProviderConfigProperty.INTEGER_TYPE)
+            .defaultValue(Integer.toString(DEFAULTS.maxGuests()))
+            .add()
+            .property()
+            .name(Setting.CHALLENGE_LIFETIME_SECONDS.key())
+            .label("Device challenge lifetime (seconds)")
+            .helpText("How long a challenge from the challenge endpoint may wait for the device's signed assertion. "
+                    + "Each challenge serves one attempt. From 1 to " + AnonymousUsersConfig.MAX_CHALLENGE_LIFETIME_SECONDS + ".")
+            .type(ProviderConfigProperty.INTEGER_TYPE)
+            .defaultValue(Integer.toString(DEFAULTS.challengeLifetimeSeconds()))
+            .add()
+            .property()
+            .name(Setting.GUEST_GROUPS.key())
+            .label("Groups guests join")
+            .helpText("Paths of groups (such as /guests) that every new guest joins and leaves when it becomes a regular "
+                    + "user, so apps can give guests fewer rights through ordinary roles.")
+            .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
+            .add()
+            .property()
+            .name(Setting.REMOVE_INACTIVE_GUESTS_AFTER_DAYS.key())
+            .label("Remove inactive guests after (days)")
+            .helpText("A guest with no session and no sign-in for this many days is deleted, and its device keys are "
+                    + "revoked for good. Regular users are never touched. 0 means never.")
+            .type(ProviderConfigProperty.INTEGER_TYPE)
+            .defaultValue(Integer.toString(DEFAULTS.removeInactiveGuestsAfterDays()))
+            .add()
+            .build();
 
     @Override
     public String getId() {
@@ -45,14 +117,14 @@ public class AnonymousUsersTab implements UiTabProvider, UiTabProviderFactory<Co
 
     @Override
     public List<ProviderConfigProperty> getConfigProperties() {
-        return AnonymousUsersConfig.PROPERTIES;
+        return PROPERTIES;
     }
 
     @Override
     public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model)
             throws ComponentValidationException {
         try {
-            AnonymousUsersConfig.parse(model.getConfig());
+            SettingsValidation.check(session, realm, model.getConfig());
         } catch (IllegalArgumentException e) {
             throw new ComponentValidationException(e.getMessage());
         }

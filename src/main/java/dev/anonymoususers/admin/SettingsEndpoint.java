@@ -2,24 +2,28 @@ package dev.anonymoususers.admin;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.anonymoususers.AnonymousUsersConfig;
+import dev.anonymoususers.AnonymousUsersConfig.InvalidSetting;
+import dev.anonymoususers.AnonymousUsersConfig.Setting;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.keycloak.common.util.MultivaluedHashMap;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.component.ComponentValidationException;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.representations.idm.ErrorRepresentation;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
@@ -36,13 +40,6 @@ import org.keycloak.util.JsonSerialization;
  * realm export and import carry them, and saving runs the same realm setup.
  */
 public class SettingsEndpoint {
-
-    static final String ENABLED = "enabled";
-    static final String GUEST_CLIENTS = "guestClients";
-    static final String DEVICE_KEY_CLIENTS = "deviceKeyClients";
-    static final String CHALLENGE_LIFETIME_SECONDS = "challengeLifetimeSeconds";
-    static final String GUEST_GROUPS = "guestGroups";
-    static final List<String> KEYS = List.of(ENABLED, GUEST_CLIENTS, DEVICE_KEY_CLIENTS, CHALLENGE_LIFETIME_SECONDS, GUEST_GROUPS);
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -77,62 +74,26 @@ public class SettingsEndpoint {
         if (changes == null || !changes.isObject()) {
             return refused(null, "The body must be a JSON object of settings, such as {\"enabled\": true}");
         }
-        Map<String, List<String>> config = new HashMap<>(current().map(ComponentModel::getConfig).map(HashMap::new)
-                .orElseGet(HashMap::new));
+        Map<String, List<String>> config = new HashMap<>(AnonymousUsersConfig.component(realm).map(ComponentModel::getConfig)
+                .map(HashMap::new).orElseGet(HashMap::new));
         for (var field : (Iterable<Map.Entry<String, JsonNode>>) changes::fields) {
-            String name = field.getKey();
-            JsonNode value = field.getValue();
-            switch (name) {
-                case ENABLED -> {
-                    if (!value.isBoolean()) {
-                        return refused(name, "enabled must be true or false");
-                    }
-                    config.put(AnonymousUsersConfig.ENABLED, List.of(Boolean.toString(value.booleanValue())));
-                }
-                case GUEST_CLIENTS, DEVICE_KEY_CLIENTS -> {
-                    List<String> clients = textList(value);
-                    if (clients == null) {
-                        return refused(name, name + " must be a list of client ids");
-                    }
-                    for (String client : clients) {
-                        if (realm.getClientByClientId(client) == null) {
-                            return refused(name, "No client " + client + " in realm " + realm.getName());
-                        }
-                    }
-                    config.put(name.equals(GUEST_CLIENTS) ? AnonymousUsersConfig.GUEST_CLIENTS : AnonymousUsersConfig.DEVICE_KEY_CLIENTS,
-                            clients);
-                }
-                case GUEST_GROUPS -> {
-                    List<String> groups = textList(value);
-                    if (groups == null) {
-                        return refused(name, "guestGroups must be a list of group paths, such as [\"/guests\"]");
-                    }
-                    for (String group : groups) {
-                        if (KeycloakModelUtils.findGroupByPath(session, realm, group) == null) {
-                            return refused(name, "No group " + group + " in realm " + realm.getName());
-                        }
-                    }
-                    config.put(AnonymousUsersConfig.GUEST_GROUPS, groups);
-                }
-                case CHALLENGE_LIFETIME_SECONDS -> {
-                    if (!value.isIntegralNumber()) {
-                        return refused(name, "challengeLifetimeSeconds must be a whole number of seconds");
-                    }
-                    config.put(AnonymousUsersConfig.CHALLENGE_LIFETIME, List.of(value.asText()));
-                }
-                default -> {
-                    return refused(name, "Unknown setting " + name + "; the settings are " + String.join(", ", KEYS));
-                }
+            Setting setting = Setting.byJsonName(field.getKey()).orElse(null);
+            if (setting == null) {
+                return refused(field.getKey(), "Unknown setting " + field.getKey() + "; the settings are "
+                        + String.join(", ", Arrays.stream(Setting.values()).map(Setting::json).toList()));
             }
+            List<String> value = componentValue(setting, field.getValue());
+            if (value == null) {
+                return refused(setting.json(), expectedType(setting));
+            }
+            config.put(setting.key(), value);
         }
         AnonymousUsersConfig settings;
         try {
-            settings = AnonymousUsersConfig.parse(config);
-        } catch (IllegalArgumentException e) {
-            return refused(CHALLENGE_LIFETIME_SECONDS, e.getMessage());
-        }
-        try {
+            settings = SettingsValidation.check(session, realm, config);
             save(config);
+        } catch (InvalidSetting e) {
+            return refused(e.setting().json(), e.getMessage());
         } catch (ComponentValidationException e) {
             return refused(null, e.getMessage());
         }
@@ -141,54 +102,74 @@ public class SettingsEndpoint {
         return Response.ok(saved, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
+    /** A JSON value as the component stores it, or null where it has the wrong JSON type. */
+    private static List<String> componentValue(Setting setting, JsonNode value) {
+        return switch (setting) {
+            case ENABLED -> value.isBoolean() ? List.of(Boolean.toString(value.booleanValue())) : null;
+            case GUEST_CLIENTS, DEVICE_KEY_CLIENTS, GUEST_GROUPS -> textList(value);
+            case GUESTS_PER_ADDRESS_PER_HOUR, MAX_GUESTS, CHALLENGE_LIFETIME_SECONDS, REMOVE_INACTIVE_GUESTS_AFTER_DAYS ->
+                    value.isIntegralNumber() ? List.of(value.asText()) : null;
+        };
+    }
+
+    private static String expectedType(Setting setting) {
+        return switch (setting) {
+            case ENABLED -> "enabled must be true or false";
+            case GUEST_CLIENTS, DEVICE_KEY_CLIENTS -> setting.json() + " must be a list of client ids";
+            case GUEST_GROUPS -> "guestGroups must be a list of group paths, such as [\"/guests\"]";
+            case GUESTS_PER_ADDRESS_PER_HOUR, MAX_GUESTS -> setting.json() + " must be a whole number, 0 for no limit";
+            case CHALLENGE_LIFETIME_SECONDS -> "challengeLifetimeSeconds must be a whole number of seconds";
+            case REMOVE_INACTIVE_GUESTS_AFTER_DAYS -> "removeInactiveGuestsAfterDays must be a whole number of days, 0 for never";
+        };
+    }
+
     /** The strings of a JSON list (client ids, group paths), or null where it is not a list of non-blank strings. */
     private static List<String> textList(JsonNode value) {
         if (!value.isArray()) {
             return null;
         }
-        List<String> clients = new ArrayList<>();
-        for (JsonNode client : value) {
-            if (!client.isTextual() || client.asText().isBlank()) {
+        List<String> texts = new ArrayList<>();
+        for (JsonNode text : value) {
+            if (!text.isTextual() || text.asText().isBlank()) {
                 return null;
             }
-            clients.add(client.asText());
+            texts.add(text.asText());
         }
-        return clients;
+        return texts;
     }
 
     /** Creates or updates the realm's settings component; Keycloak then runs the tab's onCreate or onUpdate. */
     private void save(Map<String, List<String>> config) {
-        ComponentModel component = current().orElse(null);
+        ComponentModel component = AnonymousUsersConfig.component(realm).orElse(null);
         if (component == null) {
             component = new ComponentModel();
-            component.setName(AnonymousUsersTab.ID);
-            component.setProviderId(AnonymousUsersTab.ID);
+            component.setName(AnonymousUsersConfig.COMPONENT_ID);
+            component.setProviderId(AnonymousUsersConfig.COMPONENT_ID);
             component.setProviderType(UiTabProvider.class.getName());
             component.setParentId(realm.getId());
-            component.setConfig(new org.keycloak.common.util.MultivaluedHashMap<>(config));
+            component.setConfig(new MultivaluedHashMap<>(config));
             realm.addComponentModel(component);
         } else {
-            component.setConfig(new org.keycloak.common.util.MultivaluedHashMap<>(config));
+            component.setConfig(new MultivaluedHashMap<>(config));
             realm.updateComponent(component);
         }
     }
 
-    private java.util.Optional<ComponentModel> current() {
-        return AnonymousUsersConfig.component(realm);
-    }
-
     static Map<String, Object> json(AnonymousUsersConfig settings) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put(ENABLED, settings.enabled());
-        json.put(GUEST_CLIENTS, settings.guestClients());
-        json.put(DEVICE_KEY_CLIENTS, settings.deviceKeyClients());
-        json.put(CHALLENGE_LIFETIME_SECONDS, settings.challengeLifetimeSeconds());
-        json.put(GUEST_GROUPS, settings.guestGroups());
+        json.put(Setting.ENABLED.json(), settings.enabled());
+        json.put(Setting.GUEST_CLIENTS.json(), settings.guestClients());
+        json.put(Setting.DEVICE_KEY_CLIENTS.json(), settings.deviceKeyClients());
+        json.put(Setting.GUESTS_PER_ADDRESS_PER_HOUR.json(), settings.guestsPerAddressPerHour());
+        json.put(Setting.MAX_GUESTS.json(), settings.maxGuests());
+        json.put(Setting.CHALLENGE_LIFETIME_SECONDS.json(), settings.challengeLifetimeSeconds());
+        json.put(Setting.GUEST_GROUPS.json(), settings.guestGroups());
+        json.put(Setting.REMOVE_INACTIVE_GUESTS_AFTER_DAYS.json(), settings.removeInactiveGuestsAfterDays());
         return json;
     }
 
     /** 400 in Keycloak's own admin error shape: the field and a message. Nothing was saved. */
-    private static Response refused(String field, String message) {
+    static Response refused(String field, String message) {
         ErrorRepresentation error = new ErrorRepresentation();
         error.setField(field);
         error.setErrorMessage(message);

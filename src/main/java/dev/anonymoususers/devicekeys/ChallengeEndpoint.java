@@ -2,7 +2,9 @@ package dev.anonymoususers.devicekeys;
 
 import java.util.Map;
 
-import dev.anonymoususers.admin.AnonymousUsersConfig;
+import dev.anonymoususers.AnonymousUsersConfig;
+import dev.anonymoususers.RequestAddress;
+import dev.anonymoususers.SlidingWindowLimit;
 import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -11,6 +13,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.keycloak.common.util.Time;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -23,13 +26,21 @@ import org.keycloak.services.resource.RealmResourceProvider;
  *
  * <p>Web apps that call it from the browser pass {@code ?client_id=...}; the answer then carries CORS headers for
  * that client's web origins, as the token endpoint does.
+ *
+ * <p>Issuing stores nothing in the cluster (see {@link Challenges}); each node limits how many challenges an address
+ * gets ({@link ChallengeRateLimit}). Past the limit: HTTP 429 with {@code Retry-After}.
  */
 public class ChallengeEndpoint implements RealmResourceProvider {
 
-    private final KeycloakSession session;
+    /** Reason of a refusal for too many challenges from one address. */
+    static final String LIMIT_REASON = "anonymous_challenge_limit";
 
-    ChallengeEndpoint(KeycloakSession session) {
+    private final KeycloakSession session;
+    private final ChallengeRateLimit rateLimit;
+
+    ChallengeEndpoint(KeycloakSession session, ChallengeRateLimit rateLimit) {
         this.session = session;
+        this.rateLimit = rateLimit;
     }
 
     @Override
@@ -49,7 +60,13 @@ public class ChallengeEndpoint implements RealmResourceProvider {
                     .type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(Map.of("error", "access_denied", "error_description", "Anonymous users are disabled for this realm")));
         }
-        String challenge = new ChallengeStore(session).issue(realm, config.challengeLifetimeSeconds());
+        SlidingWindowLimit.Admission admission = rateLimit.admit(realm.getId() + "." + RequestAddress.of(session), Time.currentTime());
+        if (!admission.admitted()) {
+            return DeviceKeyError.limitReached(LIMIT_REASON, "Challenges for this address are limited to "
+                    + rateLimit.limit() + " per minute (challenges-per-address-per-minute); retry after "
+                    + admission.retryAfterSeconds() + " seconds", admission.retryAfterSeconds()).response(cors);
+        }
+        String challenge = new Challenges(session).issue(realm, config.challengeLifetimeSeconds());
         return cors.add(Response.ok(Map.of("challenge", challenge, "expires_in", config.challengeLifetimeSeconds()))
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .cacheControl(noStore())

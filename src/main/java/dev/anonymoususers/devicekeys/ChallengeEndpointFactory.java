@@ -6,10 +6,21 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.services.resource.RealmResourceProvider;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
 
-/** Mounts the challenge endpoint under {@code /realms/{realm}/anonymous}. */
+/**
+ * Mounts the challenge endpoint under {@code /realms/{realm}/anonymous}. Server option
+ * {@code spi-realm-restapi-extension--anonymous--challenges-per-address-per-minute} (default
+ * {@value #DEFAULT_CHALLENGES_PER_ADDRESS_PER_MINUTE}; 0 = no limit) bounds how many challenges one address gets
+ * from each node.
+ */
 public class ChallengeEndpointFactory implements RealmResourceProviderFactory {
 
     public static final String ID = "anonymous";
+
+    static final String CHALLENGES_PER_ADDRESS_PER_MINUTE = "challengesPerAddressPerMinute";
+    static final int DEFAULT_CHALLENGES_PER_ADDRESS_PER_MINUTE = 60;
+
+    /** One per node, shared by every request the node serves. */
+    private ChallengeRateLimit rateLimit = new ChallengeRateLimit(DEFAULT_CHALLENGES_PER_ADDRESS_PER_MINUTE);
 
     @Override
     public String getId() {
@@ -18,11 +29,13 @@ public class ChallengeEndpointFactory implements RealmResourceProviderFactory {
 
     @Override
     public RealmResourceProvider create(KeycloakSession session) {
-        return new ChallengeEndpoint(session);
+        return new ChallengeEndpoint(session, rateLimit);
     }
 
     @Override
     public void init(Config.Scope config) {
+        rateLimit = new ChallengeRateLimit(Math.max(0,
+                config.getInt(CHALLENGES_PER_ADDRESS_PER_MINUTE, DEFAULT_CHALLENGES_PER_ADDRESS_PER_MINUTE)));
     }
 
     @Override

@@ -83,6 +83,10 @@ final class DeviceAssertionVerifier {
         if (!key.algorithm().equals(algorithm)) {
             throw DeviceKeyError.invalidGrant("alg " + algorithm + " does not match the key: this key signs with " + key.algorithm());
         }
+        String formProblem = key.signatureFormProblem(assertion.signature());
+        if (formProblem != null) {
+            throw DeviceKeyError.invalidGrant(formProblem);
+        }
         if (!signatures.verifies(key, assertion.signingInput(), assertion.signature())) {
             throw DeviceKeyError.invalidGrant("The assertion signature does not verify with the "
                     + (sentByKid ? "registered key of this kid" : "key in the jwk header"));

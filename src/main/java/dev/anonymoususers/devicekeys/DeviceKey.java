@@ -8,7 +8,6 @@ import java.util.Set;
 
 import org.keycloak.common.VerificationException;
 import org.keycloak.crypto.Algorithm;
-import org.keycloak.crypto.ECDSAAlgorithm;
 import org.keycloak.crypto.KeyType;
 import org.keycloak.crypto.KeyWrapper;
 import org.keycloak.crypto.SignatureProvider;
@@ -31,9 +30,6 @@ public record DeviceKey(JWK jwk, String algorithm, String thumbprint) {
 
     /** JWK members that carry private key material (RFC 7518 §6). */
     private static final Set<String> PRIVATE_MEMBERS = Set.of("d", "p", "q", "dp", "dq", "qi", "oth", "k");
-
-    /** ES256 signatures in JOSE form are the two 32-byte integers R and S, concatenated. */
-    private static final int ES256_SIGNATURE_LENGTH = 64;
 
     /** Reads and checks a public key sent in an assertion's {@code jwk} header. */
     static DeviceKey fromHeader(Object jwkMember) throws DeviceKeyError {
@@ -112,31 +108,48 @@ public record DeviceKey(JWK jwk, String algorithm, String thumbprint) {
             }
             return (PublicKey) wrapper.getPublicKey();
         } catch (RuntimeException e) {
-            throw DeviceKeyError.invalidGrant("The jwk is not a valid public key: " + e.getClass().getSimpleName());
+            throw DeviceKeyError.invalidGrant("The jwk is not a valid public key: its members do not describe a key of its kty and crv");
         }
     }
 
     /**
-     * Checks {@code signature} over {@code signingInput} with Keycloak's own signature provider for this key's
-     * algorithm. ES256 signatures are accepted in JOSE form (R||S) and in the DER form that Android's and Java's
-     * {@code SHA256withECDSA} produce.
+     * Why {@code signature} is not in the form the JOSE specifications give for this key's algorithm, or null if it
+     * is: ES256 and EdDSA (Ed25519) signatures are 64 bytes (RFC 7518 §3.4: R||S; RFC 8037), RS256 signatures as
+     * long as the modulus. Other encodings, such as the DER form of ECDSA signatures, are refused, not converted.
      */
+    String signatureFormProblem(byte[] signature) {
+        int expected = switch (algorithm) {
+            case Algorithm.ES256, Algorithm.EdDSA -> 64;
+            default -> (rsaModulusBits() + 7) / 8;
+        };
+        if (signature.length == expected) {
+            return null;
+        }
+        if (algorithm.equals(Algorithm.ES256)) {
+            return "An ES256 signature must be the 64-byte R||S value of RFC 7518 section 3.4; this one has " + signature.length
+                    + " bytes" + (signature.length > 0 && signature[0] == 0x30 ? " and is DER-encoded, as Android Keystore, "
+                    + "iOS SecKeyCreateSignature and Java's SHA256withECDSA give it: convert it to R||S (docs/device-keys.md)" : "");
+        }
+        return "A " + algorithm + " signature of this key has " + expected + " bytes; this one has " + signature.length;
+    }
+
+    private int rsaModulusBits() {
+        try {
+            return ((RSAPublicKey) JWKSUtils.getKeyWrapper(jwk).getPublicKey()).getModulus().bitLength();
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** Checks {@code signature} over {@code signingInput} with Keycloak's own signature provider for this key's algorithm. */
     boolean verifies(KeycloakSession session, byte[] signingInput, byte[] signature) {
         try {
             KeyWrapper key = JWKSUtils.getKeyWrapper(jwk);
             key.setAlgorithm(algorithm);
-            byte[] jose = algorithm.equals(Algorithm.ES256) ? es256InJoseForm(signature) : signature;
-            return session.getProvider(SignatureProvider.class, algorithm).verifier(key).verify(signingInput, jose);
-        } catch (VerificationException | IOException | RuntimeException e) {
+            return session.getProvider(SignatureProvider.class, algorithm).verifier(key).verify(signingInput, signature);
+        } catch (VerificationException | RuntimeException e) {
             return false;
         }
-    }
-
-    private static byte[] es256InJoseForm(byte[] signature) throws IOException {
-        if (signature.length != ES256_SIGNATURE_LENGTH && signature.length > 0 && signature[0] == 0x30) {
-            return ECDSAAlgorithm.asn1derToConcatenatedRS(signature, ES256_SIGNATURE_LENGTH);
-        }
-        return signature;
     }
 
     String toJson() {

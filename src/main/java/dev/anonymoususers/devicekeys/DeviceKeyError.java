@@ -1,5 +1,11 @@
 package dev.anonymoususers.devicekeys;
 
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
+import org.keycloak.services.cors.Cors;
+
 /**
  * Why a device assertion or device-key request was refused, as an OAuth 2.0 error (RFC 6749 §5.2): the
  * {@code error} code and an {@code error_description} that tells the app developer what was wrong.
@@ -9,12 +15,22 @@ public final class DeviceKeyError extends Exception {
     public static final String INVALID_REQUEST = "invalid_request";
     public static final String INVALID_GRANT = "invalid_grant";
     public static final String UNAUTHORIZED_CLIENT = "unauthorized_client";
+    /** With HTTP 429 and {@code Retry-After}: a limit of the realm's settings is reached; try again later. */
+    public static final String TEMPORARILY_UNAVAILABLE = "temporarily_unavailable";
 
     private final String error;
+    private final String eventError;
+    private final long retryAfterSeconds;
 
     private DeviceKeyError(String error, String description) {
+        this(error, error, description, 0);
+    }
+
+    private DeviceKeyError(String error, String eventError, String description, long retryAfterSeconds) {
         super(description, null, false, false); // an expected answer, not a failure: no stack trace
         this.error = error;
+        this.eventError = eventError;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     /** The request is malformed: missing, oversized, not a compact JWS, not base64url or not JSON. */
@@ -32,11 +48,44 @@ public final class DeviceKeyError extends Exception {
         return new DeviceKeyError(UNAUTHORIZED_CLIENT, description);
     }
 
+    /**
+     * A limit is reached: {@value #TEMPORARILY_UNAVAILABLE}, sent with HTTP 429 and {@code Retry-After};
+     * {@code reason} is the event error that names the limit.
+     */
+    public static DeviceKeyError limitReached(String reason, String description, long retryAfterSeconds) {
+        return new DeviceKeyError(TEMPORARILY_UNAVAILABLE, reason, description, retryAfterSeconds);
+    }
+
+    /** Whether this is a limit, answered with HTTP 429 and {@link #retryAfterSeconds()}. */
+    public boolean isLimit() {
+        return retryAfterSeconds > 0;
+    }
+
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
+    /** The error recorded in Keycloak's event: the OAuth error, or for a limit the limit's own reason. */
+    public String eventError() {
+        return eventError;
+    }
+
     public String error() {
         return error;
     }
 
     public String description() {
         return getMessage();
+    }
+
+    /** The answer of an endpoint: HTTP 400, or 429 with {@code Retry-After} for a limit; the OAuth error body. */
+    public Response response(Cors cors) {
+        Response.ResponseBuilder answer = Response.status(isLimit() ? 429 : 400)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new OAuth2ErrorRepresentation(error, description()));
+        if (isLimit()) {
+            answer.header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
+        }
+        return cors.add(answer);
     }
 }

@@ -13,7 +13,7 @@ import org.keycloak.models.UserSessionModel;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantTypeBase;
-import org.keycloak.services.CorsErrorResponseException;
+import org.keycloak.services.ErrorResponseException;
 import org.keycloak.services.Urls;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.managers.AuthenticationSessionManager;
@@ -40,8 +40,8 @@ public class DeviceKeyGrantType extends OAuth2GrantTypeBase {
             guest = DeviceKeySignIn.signIn(session, realm, client, formParams.getFirst(OAuth2Constants.ASSERTION), event);
         } catch (DeviceKeyError refused) {
             event.detail(Details.REASON, refused.description());
-            event.error(refused.error());
-            throw new CorsErrorResponseException(cors, refused.error(), refused.description(), Response.Status.BAD_REQUEST);
+            event.error(refused.eventError());
+            throw new ErrorResponseException(refused.response(cors));
         }
         event.user(guest).detail(Details.USERNAME, guest.getUsername()).detail(Details.AUTH_METHOD, AUTH_METHOD);
 

@@ -1,7 +1,7 @@
 package dev.anonymoususers.devicekeys;
 
 import dev.anonymoususers.AnonymousUsers;
-import dev.anonymoususers.admin.AnonymousUsersConfig;
+import dev.anonymoususers.AnonymousUsersConfig;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
@@ -42,9 +42,9 @@ public final class DeviceKeySignIn {
                     + " may not use device keys; an admin allows it under Authentication > Anonymous users");
         }
         DeviceKeys keys = new DeviceKeys(session, realm);
-        ChallengeStore challenges = new ChallengeStore(session);
+        Challenges challenges = new Challenges(session);
         DeviceAssertionVerifier verifier = new DeviceAssertionVerifier(
-                challenge -> challenges.consume(realm, challenge),
+                challenge -> challenges.spend(realm, challenge),
                 keys::byThumbprint,
                 (key, signingInput, signature) -> key.verifies(session, signingInput, signature));
 

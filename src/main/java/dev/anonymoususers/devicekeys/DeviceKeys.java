@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import dev.anonymoususers.AnonymousUsers;
 import dev.anonymoususers.GuestAccounts;
+import dev.anonymoususers.GuestLimitReached;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceException;
 import org.keycloak.common.util.Time;
@@ -101,20 +102,24 @@ final class DeviceKeys {
     }
 
     /**
-     * Creates the guest of a key seen for the first time, with the key as its credential. The registry row is
-     * written first: if another request registers the same key at the same moment, the database lets only one
-     * through and this one creates nothing.
+     * Creates the guest of a key seen for the first time, with the key as its credential, within the realm's limits.
+     * The registry row is flushed at once: if another request registers the same key at the same moment, the
+     * database lets only one through, and this one's transaction, guest included, is rolled back.
      */
     private UserModel registerNewGuest(DeviceKey key, String clientId, EventBuilder event) throws DeviceKeyError {
-        String guestId = GuestAccounts.newId();
+        UserModel guest;
         try {
-            em.persist(entity(realm, key.thumbprint(), guestId));
+            guest = GuestAccounts.create(session, realm, event);
+        } catch (GuestLimitReached reached) {
+            throw DeviceKeyError.limitReached(reached.reason(), reached.description(), reached.retryAfterSeconds());
+        }
+        try {
+            em.persist(entity(realm, key.thumbprint(), guest.getId()));
             em.flush();
         } catch (PersistenceException e) {
             session.getTransactionManager().setRollbackOnly();
             throw DeviceKeyError.invalidGrant("This device key is being registered by another request; retry with a new challenge");
         }
-        UserModel guest = GuestAccounts.create(session, realm, guestId, event);
         guest.credentialManager().createStoredCredential(DeviceKeyCredentialProvider.credentialFor(key, clientId));
         return guest;
     }

@@ -1,9 +1,10 @@
 package dev.anonymoususers.guest;
 
-import dev.anonymoususers.GuestAccounts;
 import java.util.Optional;
 
-import dev.anonymoususers.admin.AnonymousUsersConfig;
+import dev.anonymoususers.AnonymousUsersConfig;
+import dev.anonymoususers.GuestAccounts;
+import dev.anonymoususers.GuestLimitReached;
 import dev.anonymoususers.devicekeys.DeviceKeyError;
 import dev.anonymoususers.devicekeys.DeviceKeySignIn;
 import jakarta.ws.rs.core.Response;
@@ -60,7 +61,7 @@ public class AnonymousGuestAuthenticator implements Authenticator {
                         assertion.get(), GuestRequest.deviceAction(authSession.getClientNote(Constants.KC_ACTION)),
                         context.getEvent());
             } catch (DeviceKeyError refused) {
-                refuse(context, refused.error(), refused.description());
+                refuse(context, refused.eventError(), refused.description());
                 return;
             }
         } else {
@@ -69,7 +70,12 @@ public class AnonymousGuestAuthenticator implements Authenticator {
                 refuse(context, ERROR_CLIENT_NOT_ALLOWED, AnonymousUsersConfig.guestsNotAllowed(clientId));
                 return;
             }
-            guest = GuestAccounts.create(context.getSession(), context.getRealm(), context.getEvent());
+            try {
+                guest = GuestAccounts.create(context.getSession(), context.getRealm(), context.getEvent());
+            } catch (GuestLimitReached reached) {
+                refuse(context, reached.reason(), reached.description());
+                return;
+            }
         }
         context.setUser(guest);
         context.success();

@@ -9,7 +9,7 @@ import java.util.Properties;
 import jakarta.ws.rs.core.UriBuilder;
 import org.jboss.logging.Logger;
 import dev.anonymoususers.AnonymousUsers;
-import dev.anonymoususers.admin.AnonymousUsersConfig;
+import dev.anonymoususers.AnonymousUsersConfig;
 import jakarta.ws.rs.core.UriInfo;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.KeycloakSession;

@@ -48,6 +48,21 @@ class SettingsApiIT {
         assertThat(settings.get("guestClients")).isEmpty();
         assertThat(settings.get("deviceKeyClients")).isEmpty();
         assertThat(settings.get("challengeLifetimeSeconds").asInt()).isEqualTo(120);
+        assertThat(settings.get("guestsPerAddressPerHour").asInt()).isEqualTo(30);
+        assertThat(settings.get("maxGuests").asInt()).isZero();
+        assertThat(settings.get("removeInactiveGuestsAfterDays").asInt()).isEqualTo(30);
+        assertThat(settings.get("guestGroups")).isEmpty();
+    }
+
+    @Test
+    void putSetsTheLimitsAndTheCleanUp() {
+        HttpResponse<String> answer = put("{\"guestsPerAddressPerHour\": 0, \"maxGuests\": 5000, \"removeInactiveGuestsAfterDays\": 7}");
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        JsonNode settings = admin.get(path);
+        assertThat(settings.get("guestsPerAddressPerHour").asInt()).isZero();
+        assertThat(settings.get("maxGuests").asInt()).isEqualTo(5000);
+        assertThat(settings.get("removeInactiveGuestsAfterDays").asInt()).isEqualTo(7);
     }
 
     @Smoke
@@ -97,6 +112,14 @@ class SettingsApiIT {
             "{\"guestClients\": [\"no-such-client\"]}       | guestClients             | No client no-such-client",
             "{\"guestClients\": [1]}                        | guestClients             | list of client ids",
             "{\"enabled\": true, \"guestz\": 1}             | guestz                   | Unknown setting guestz",
+            "{\"guestsPerAddressPerHour\": -1}              | guestsPerAddressPerHour  | 0 or more",
+            "{\"guestsPerAddressPerHour\": \"30\"}          | guestsPerAddressPerHour  | whole number",
+            "{\"maxGuests\": -5}                            | maxGuests                | 0 or more",
+            "{\"maxGuests\": 1e3}                           | maxGuests                | whole number",
+            "{\"maxGuests\": 99999999999}                   | maxGuests                | from 0 to 2147483647",
+            "{\"removeInactiveGuestsAfterDays\": -1}        | removeInactiveGuestsAfterDays | from 0 to 36500",
+            "{\"removeInactiveGuestsAfterDays\": null}      | removeInactiveGuestsAfterDays | whole number of days",
+            "{\"guestGroups\": [\"/no-such-group\"]}        | guestGroups              | No group /no-such-group",
     })
     void badSettingsAreRefusedWithTheFieldAndNothingIsSaved(String body, String field, String message) {
         JsonNode before = admin.get(path);

@@ -15,6 +15,11 @@ import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.util.Base64URL;
 import dev.anonymoususers.testing.AdminApi;
 import dev.anonymoususers.testing.DeviceAssertions;
 import dev.anonymoususers.testing.DeviceKeyClient;
@@ -114,6 +119,53 @@ class DeviceKeyBadInputIT extends DeviceKeyRealm {
     void missingChallengeIsRefused() {
         refused(() -> app.signIn(DeviceAssertions.signedBy(DeviceAssertions.ecP256()).build()),
                 "invalid_grant", "no challenge claim");
+    }
+
+    @Test
+    void challengeWithAlteredClaimsIsRefused() {
+        String[] parts = app.challenge().split("\\.");
+        JsonNode claims = AdminApi.read(new String(Base64.getUrlDecoder().decode(parts[1])));
+        String longer = ((com.fasterxml.jackson.databind.node.ObjectNode) claims).put("exp", claims.get("exp").asLong() + 86400).toString();
+        String altered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(longer.getBytes()) + "." + parts[2];
+
+        refused(() -> app.signIn(DeviceAssertions.signedBy(DeviceAssertions.ecP256()).challenge(altered).build()),
+                "invalid_grant", "unknown or expired");
+    }
+
+    @Test
+    void challengeSignedWithAnotherKeyIsRefused() throws Exception {
+        String[] parts = app.challenge().split("\\.");
+        JWSObject forged = new JWSObject(JWSHeader.parse(Base64URL.from(parts[0]).decodeToString()), new Payload(Base64URL.from(parts[1])));
+        byte[] secret = new byte[64];
+        new java.security.SecureRandom().nextBytes(secret);
+        forged.sign(new MACSigner(secret));
+
+        refused(() -> app.signIn(DeviceAssertions.signedBy(DeviceAssertions.ecP256()).challenge(forged.serialize()).build()),
+                "invalid_grant", "unknown or expired");
+    }
+
+    @Test
+    void aTokenTheRealmSignedForSomethingElseIsNoChallenge() {
+        String accessToken = admin.tokenOf(realm, "alice", "alice-password");
+
+        refused(() -> app.signIn(DeviceAssertions.signedBy(DeviceAssertions.ecP256()).challenge(accessToken).build()),
+                "invalid_grant", "unknown or expired");
+    }
+
+    @Test
+    void aFloodOfChallengeRequestsLeavesNothingInTheClustersStore() {
+        double before = server.singleUseStoreEntries();
+
+        int issued = 0;
+        for (int i = 0; i < 500; i++) {
+            issued += app.requestChallenge().statusCode() == 200 ? 1 : 0;
+        }
+        double after = server.singleUseStoreEntries();
+
+        System.out.printf("Challenge flood: %d requests, %d challenges issued, single-use store entries %.0f before, %.0f after%n",
+                500, issued, before, after);
+        assertThat(issued).isEqualTo(60);
+        assertThat(after - before).isLessThanOrEqualTo(5); // nothing from the flood; 5 for other traffic, if any
     }
 
     @Test
@@ -336,6 +388,7 @@ class DeviceKeyBadInputIT extends DeviceKeyRealm {
     @Test
     void clientThatIsNotAllowedToUseDeviceKeysIsRefused() {
         String limited = admin.importGuestsRealm(REDIRECT_URI, true);
+        admin.addPublicClient(limited, "mobile-app", REDIRECT_URI);
         admin.saveAnonymousUsersSettings(limited, Map.of("enabled", List.of("true"), "deviceKeyClients", List.of("mobile-app")));
         DeviceKeyClient client = new DeviceKeyClient(server, limited, "web-app");
 
@@ -348,7 +401,7 @@ class DeviceKeyBadInputIT extends DeviceKeyRealm {
         var answer = admin.trySaveAnonymousUsersSettings(realm, Map.of("enabled", List.of("true"), "challengeLifetime", List.of("0")));
 
         assertThat(answer.statusCode()).isEqualTo(400);
-        assertThat(answer.body()).contains("Device challenge lifetime must be from 1 to 3600 seconds");
+        assertThat(answer.body()).contains("challengeLifetimeSeconds must be from 1 to 3600");
         assertThat(admin.anonymousUsersComponent(realm).path("config").path("challengeLifetime").isMissingNode()).isTrue();
     }
 

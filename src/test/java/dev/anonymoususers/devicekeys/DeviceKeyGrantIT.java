@@ -13,6 +13,24 @@ import dev.anonymoususers.testing.DeviceKeyClient;
 import dev.anonymoususers.testing.OidcClient;
 import dev.anonymoususers.testing.Smoke;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.Ed25519Signer;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 
 /** A native app signs in silently with its device key: same key, same guest, for as long as the key exists. */
 class DeviceKeyGrantIT extends DeviceKeyRealm {
@@ -29,7 +47,7 @@ class DeviceKeyGrantIT extends DeviceKeyRealm {
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(first.headers().firstValue("Cache-Control").orElse("")).contains("no-store");
         JsonNode body = AdminApi.read(first.body());
-        assertThat(body.get("challenge").asText()).matches("[A-Za-z0-9_-]{43}");
+        assertThat(body.get("challenge").asText()).matches("[A-Za-z0-9_.-]+").hasSizeLessThan(512);
         assertThat(body.get("expires_in").asInt()).isPositive();
         assertThat(AdminApi.read(second.body()).get("challenge").asText()).isNotEqualTo(body.get("challenge").asText());
     }
@@ -87,12 +105,50 @@ class DeviceKeyGrantIT extends DeviceKeyRealm {
     }
 
     @Test
-    void es256SignatureInDerFormIsAccepted() {
+    void es256SignatureInDerFormIsRefusedNamingTheEncoding() {
         KeyPair key = DeviceAssertions.ecP256();
+        int users = admin.countUsers(realm);
 
         DeviceKeyClient.Answer answer = app.signIn(DeviceAssertions.signedBy(key).derSignature().challenge(app.challenge()).build());
 
-        assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.error()).isEqualTo("invalid_grant");
+        assertThat(answer.errorDescription()).contains("64-byte R||S value of RFC 7518").contains("DER-encoded");
+        assertThat(admin.countUsers(realm)).isEqualTo(users);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "ES256", "RS256", "EdDSA" })
+    void assertionsMadeEntirelyByNimbusJoseJwtSignInAndTheirKidIsNimbusThumbprint(String algorithm) throws Exception {
+        JWK key = switch (algorithm) {
+            case "ES256" -> new ECKeyGenerator(Curve.P_256).generate();
+            case "RS256" -> new RSAKeyGenerator(2048).generate();
+            default -> new OctetKeyPairGenerator(Curve.Ed25519).generate();
+        };
+        String first = app.signIn(nimbusAssertion(key, algorithm, true)).sub();
+
+        DeviceKeyClient.Answer byKid = app.signIn(nimbusAssertion(key, algorithm, false));
+
+        assertThat(byKid.status()).as(byKid.body().toString()).isEqualTo(200);
+        assertThat(byKid.sub()).isEqualTo(first);
+    }
+
+    /** A device assertion as an app makes it with Nimbus JOSE+JWT: its own header, payload and signature. */
+    String nimbusAssertion(JWK key, String algorithm, boolean withJwk) throws Exception {
+        JWSHeader.Builder header = new JWSHeader.Builder(JWSAlgorithm.parse(algorithm)).type(new JOSEObjectType("device-key+jwt"));
+        if (withJwk) {
+            header.jwk(key.toPublicJWK());
+        } else {
+            header.keyID(key.computeThumbprint().toString());
+        }
+        JWSObject jws = new JWSObject(header.build(), new Payload(Map.of("challenge", app.challenge(), "action", "auth",
+                "iat", System.currentTimeMillis() / 1000)));
+        jws.sign(switch (algorithm) {
+            case "ES256" -> new ECDSASigner((ECKey) key);
+            case "RS256" -> new RSASSASigner((RSAKey) key);
+            default -> new Ed25519Signer((OctetKeyPair) key);
+        });
+        return jws.serialize();
     }
 
     @Test

@@ -18,6 +18,7 @@ public final class DeviceKeyClient {
     private final String realm;
     private final String clientId;
     private final String clientSecret;
+    private final String forwardedFor;
     private final HttpClient http = HttpClient.newHttpClient();
 
     public DeviceKeyClient(KeycloakServer server, String realm, String clientId) {
@@ -25,10 +26,20 @@ public final class DeviceKeyClient {
     }
 
     public DeviceKeyClient(KeycloakServer server, String realm, String clientId, String clientSecret) {
+        this(server, realm, clientId, clientSecret, null);
+    }
+
+    private DeviceKeyClient(KeycloakServer server, String realm, String clientId, String clientSecret, String forwardedFor) {
         this.server = server;
         this.realm = realm;
         this.clientId = clientId;
         this.clientSecret = clientSecret;
+        this.forwardedFor = forwardedFor;
+    }
+
+    /** The same app on a device at {@code address}, as a reverse proxy reports it (X-Forwarded-For). */
+    public DeviceKeyClient from(String address) {
+        return new DeviceKeyClient(server, realm, clientId, clientSecret, address);
     }
 
     public HttpResponse<String> requestChallenge() {
@@ -63,15 +74,20 @@ public final class DeviceKeyClient {
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(server.realmUrl(realm) + "/protocol/openid-connect/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(OidcClient.form(params))).build());
-        return new Answer(response.statusCode(), AdminApi.read(response.body()));
+        return new Answer(response.statusCode(), AdminApi.read(response.body()),
+                response.headers().firstValue("Retry-After").orElse(null));
     }
 
     private HttpResponse<String> send(HttpRequest request) {
+        if (forwardedFor != null) {
+            HttpRequest.Builder forwarded = HttpRequest.newBuilder(request, (name, value) -> true);
+            return Http.send(http, forwarded.header("X-Forwarded-For", forwardedFor).build());
+        }
         return Http.send(http, request);
     }
 
-    /** The token endpoint's answer: tokens, or an OAuth error. */
-    public record Answer(int status, JsonNode body) {
+    /** The token endpoint's answer: tokens, or an OAuth error (with {@code Retry-After} for a limit). */
+    public record Answer(int status, JsonNode body, String retryAfter) {
 
         public boolean ok() {
             return status == 200;

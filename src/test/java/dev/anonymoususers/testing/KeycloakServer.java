@@ -32,10 +32,12 @@ public final class KeycloakServer implements ExtensionContext.Store.CloseableRes
     private final Process process;
     private final String baseUrl;
     private final Path log;
+    private final String managementUrl;
 
-    private KeycloakServer(Process process, String baseUrl, Path log) {
+    private KeycloakServer(Process process, String baseUrl, String managementUrl, Path log) {
         this.process = process;
         this.baseUrl = baseUrl;
+        this.managementUrl = managementUrl;
         this.log = log;
     }
 
@@ -56,6 +58,30 @@ public final class KeycloakServer implements ExtensionContext.Store.CloseableRes
 
     public String baseUrl() {
         return baseUrl;
+    }
+
+    /** Keycloak's management interface: {@code /metrics} (metrics are on), {@code /health}. */
+    public String managementUrl() {
+        return managementUrl;
+    }
+
+    /** The Prometheus metrics of the server, as text. */
+    public String metrics() {
+        HttpResponse<String> response = Http.send(HttpClient.newHttpClient(),
+                HttpRequest.newBuilder(URI.create(managementUrl + "/metrics")).build());
+        if (response.statusCode() != 200) {
+            throw new AssertionError("No metrics: " + response.statusCode());
+        }
+        return response.body();
+    }
+
+    /** Entries in Keycloak's single-use object store (its actionTokens cache) on this node, from the metrics. */
+    public double singleUseStoreEntries() {
+        return metrics().lines()
+                .filter(line -> line.startsWith("vendor_statistics_approximate_entries{") && line.contains("cache=\"actionTokens\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("No actionTokens entries in the metrics"));
     }
 
     /**
@@ -86,13 +112,17 @@ public final class KeycloakServer implements ExtensionContext.Store.CloseableRes
                     "--features=declarative-ui",
                     "--http-host=127.0.0.1",
                     "--http-port=" + port,
-                    "--http-management-port=" + managementPort))
+                    "--http-management-port=" + managementPort,
+                    // Tests stand for visitors at other addresses with X-Forwarded-For, as behind a reverse proxy.
+                    "--proxy-headers=xforwarded",
+                    "--metrics-enabled=true"))
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN);
             builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
             Process process = builder.start();
-            KeycloakServer server = new KeycloakServer(process, "http://127.0.0.1:" + port, log);
+            KeycloakServer server = new KeycloakServer(process, "http://127.0.0.1:" + port,
+                    "http://127.0.0.1:" + managementPort, log);
             Runtime.getRuntime().addShutdownHook(new Thread(server::close));
             server.awaitReady();
             return server;

@@ -25,7 +25,6 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public final class OidcClient {
 
-
     private final KeycloakServer server;
     private final String realm;
     private final String clientId;
@@ -35,12 +34,19 @@ public final class OidcClient {
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
     private String codeVerifier;
+    private String forwardedFor;
 
     public OidcClient(KeycloakServer server, String realm, String clientId, String redirectUri) {
         this.server = server;
         this.realm = realm;
         this.clientId = clientId;
         this.redirectUri = redirectUri;
+    }
+
+    /** From now on, a browser at {@code address}, as a reverse proxy reports it (X-Forwarded-For). */
+    public OidcClient from(String address) {
+        this.forwardedFor = address;
+        return this;
     }
 
     /** An authorization request; follows Keycloak's own redirects and stops at the app or at a page. */
@@ -155,6 +161,10 @@ public final class OidcClient {
     }
 
     private HttpResponse<String> send(HttpRequest request) {
+        if (forwardedFor != null) {
+            HttpRequest.Builder forwarded = HttpRequest.newBuilder(request, (name, value) -> true);
+            return Http.send(http, forwarded.header("X-Forwarded-For", forwardedFor).build());
+        }
         return Http.send(http, request);
     }
 

@@ -1,4 +1,4 @@
-package dev.anonymoususers.admin;
+package dev.anonymoususers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -29,15 +29,6 @@ class AnonymousUsersConfigTest {
     }
 
     @Test
-    void consoleRendersASwitchThatDefaultsToOff() {
-        assertThat(AnonymousUsersConfig.PROPERTIES).first().satisfies(property -> {
-            assertThat(property.getName()).isEqualTo("enabled");
-            assertThat(property.getType()).isEqualTo("boolean");
-            assertThat(property.getDefaultValue()).isEqualTo("false");
-        });
-    }
-
-    @Test
     void everyClientMayUseDeviceKeysUntilTheAdminNamesSome() {
         assertThat(AnonymousUsersConfig.fromMap(Map.of()).allowsDeviceKeys("any-app")).isTrue();
 
@@ -57,10 +48,33 @@ class AnonymousUsersConfigTest {
     @Test
     void challengeLifetimeOutsideOneSecondToOneHourIsRefusedWithAClearMessage() {
         assertThatThrownBy(() -> AnonymousUsersConfig.parse(Map.of("challengeLifetime", List.of("0"))))
-                .hasMessage("Device challenge lifetime must be from 1 to 3600 seconds");
+                .hasMessage("challengeLifetimeSeconds must be from 1 to 3600");
         assertThatThrownBy(() -> AnonymousUsersConfig.parse(Map.of("challengeLifetime", List.of("3601"))))
-                .hasMessage("Device challenge lifetime must be from 1 to 3600 seconds");
+                .hasMessage("challengeLifetimeSeconds must be from 1 to 3600");
         assertThatThrownBy(() -> AnonymousUsersConfig.parse(Map.of("challengeLifetime", List.of("soon"))))
-                .hasMessage("Device challenge lifetime must be a whole number of seconds");
+                .hasMessage("challengeLifetimeSeconds must be a whole number");
+    }
+
+    @Test
+    void limitsDefaultToThirtyGuestsPerAddressAnHourNoRealmMaximumAndCleanUpAfterThirtyDays() {
+        AnonymousUsersConfig defaults = AnonymousUsersConfig.fromMap(Map.of());
+
+        assertThat(defaults.guestsPerAddressPerHour()).isEqualTo(30);
+        assertThat(defaults.maxGuests()).isZero();
+        assertThat(defaults.removeInactiveGuestsAfterDays()).isEqualTo(30);
+    }
+
+    @Test
+    void aNegativeLimitIsRefusedNamingTheSetting() {
+        assertThatThrownBy(() -> AnonymousUsersConfig.parse(Map.of("maxGuests", List.of("-1"))))
+                .isInstanceOfSatisfying(AnonymousUsersConfig.InvalidSetting.class,
+                        invalid -> assertThat(invalid.setting()).isEqualTo(AnonymousUsersConfig.Setting.MAX_GUESTS))
+                .hasMessage("maxGuests must be 0 or more (0 means no limit)");
+    }
+
+    @Test
+    void aValueNoAdminCouldHaveSavedCountsAsTheDefault() {
+        assertThat(AnonymousUsersConfig.fromMap(Map.of("guestsPerAddressPerHour", List.of("many"))).guestsPerAddressPerHour())
+                .isEqualTo(30);
     }
 }

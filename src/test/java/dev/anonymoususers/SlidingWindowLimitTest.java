@@ -1,0 +1,129 @@
+package dev.anonymoususers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.keycloak.models.SingleUseObjectProvider;
+
+class SlidingWindowLimitTest {
+
+    static final long HOUR = 3600;
+    /** The start of some hour, in seconds since the epoch. */
+    static final long TEN_O_CLOCK = 1_800_000_000L / HOUR * HOUR;
+
+    final InMemoryStore store = new InMemoryStore();
+    final SlidingWindowLimit limit = new SlidingWindowLimit(store, "guests", HOUR);
+
+    int admitted(String key, int times, int max, long at) {
+        int admitted = 0;
+        for (int i = 0; i < times; i++) {
+            if (limit.admit(key, max, at).admitted()) {
+                admitted++;
+            }
+        }
+        return admitted;
+    }
+
+    @Test
+    void admitsExactlyTheLimitWithinAWindow() {
+        assertThat(admitted("203.0.113.1", 40, 30, TEN_O_CLOCK + 600)).isEqualTo(30);
+    }
+
+    @Test
+    void keysAreCountedApart() {
+        admitted("203.0.113.1", 30, 30, TEN_O_CLOCK + 600);
+
+        assertThat(admitted("203.0.113.2", 1, 30, TEN_O_CLOCK + 600)).isEqualTo(1);
+    }
+
+    @Test
+    void aBurstAtTheEndOfAnHourBuysNoSecondBurstAtTheStartOfTheNext() {
+        admitted("203.0.113.1", 30, 30, TEN_O_CLOCK + HOUR - 10);
+
+        // The previous hour counts as if spread evenly over it: 10 s into the next, 29.9 of its 30 still count.
+        assertThat(admitted("203.0.113.1", 30, 30, TEN_O_CLOCK + HOUR + 10)).isEqualTo(1);
+    }
+
+    @Test
+    void roomReturnsAsThePreviousHourSlidesOut() {
+        admitted("203.0.113.1", 30, 30, TEN_O_CLOCK + HOUR - 10);
+
+        // Half-way through the next hour, half of the previous hour's 30 still count.
+        assertThat(admitted("203.0.113.1", 30, 30, TEN_O_CLOCK + HOUR + HOUR / 2)).isEqualTo(15);
+    }
+
+    @Test
+    void refusalsStoreNothing() {
+        admitted("203.0.113.1", 30, 30, TEN_O_CLOCK + 600);
+        int stored = store.entries.size();
+
+        admitted("203.0.113.1", 1000, 30, TEN_O_CLOCK + 600);
+
+        assertThat(store.entries).hasSize(stored);
+    }
+
+    @Test
+    void retryAfterSaysWhenOneMoreWouldBeAdmitted() {
+        admitted("203.0.113.1", 30, 30, TEN_O_CLOCK + 600);
+
+        SlidingWindowLimit.Admission refused = limit.admit("203.0.113.1", 30, TEN_O_CLOCK + 600);
+
+        assertThat(refused.admitted()).isFalse();
+        long retryAfter = refused.retryAfterSeconds();
+        assertThat(limit.admit("203.0.113.1", 30, TEN_O_CLOCK + 600 + retryAfter - 2).admitted()).isFalse();
+        assertThat(limit.admit("203.0.113.1", 30, TEN_O_CLOCK + 600 + retryAfter).admitted()).isTrue();
+    }
+
+    @Test
+    void retryAfterWithinTheWindowWhenThePreviousHourHoldsTheRoom() {
+        admitted("203.0.113.1", 30, 30, TEN_O_CLOCK + HOUR - 10);
+        admitted("203.0.113.1", 30, 30, TEN_O_CLOCK + HOUR + 10);
+
+        long retryAfter = limit.admit("203.0.113.1", 30, TEN_O_CLOCK + HOUR + 10).retryAfterSeconds();
+
+        assertThat(retryAfter).isBetween(100L, 130L); // one of 30 slides out every 120 s
+        assertThat(limit.admit("203.0.113.1", 30, TEN_O_CLOCK + HOUR + 10 + retryAfter).admitted()).isTrue();
+    }
+
+    /** Keycloak's single-use store as a map, with time left out: entries never expire within a test. */
+    static final class InMemoryStore implements SingleUseObjectProvider {
+        final Map<String, Map<String, String>> entries = new HashMap<>();
+
+        @Override
+        public void put(String key, long lifespanSeconds, Map<String, String> notes) {
+            entries.put(key, notes);
+        }
+
+        @Override
+        public Map<String, String> get(String key) {
+            return entries.get(key);
+        }
+
+        @Override
+        public Map<String, String> remove(String key) {
+            return entries.remove(key);
+        }
+
+        @Override
+        public boolean replace(String key, Map<String, String> notes) {
+            return entries.replace(key, notes) != null;
+        }
+
+        @Override
+        public boolean putIfAbsent(String key, long lifespanInSeconds) {
+            return entries.putIfAbsent(key, Map.of()) == null;
+        }
+
+        @Override
+        public boolean contains(String key) {
+            return entries.containsKey(key);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.anonymoususers.devicekeys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ChallengeRateLimitTest {
+
+    static final long NOON = 1_800_000_000L / 60 * 60;
+
+    final ChallengeRateLimit limit = new ChallengeRateLimit(60);
+
+    int admitted(String key, int times, long at) {
+        int admitted = 0;
+        for (int i = 0; i < times; i++) {
+            admitted += limit.admit(key, at).admitted() ? 1 : 0;
+        }
+        return admitted;
+    }
+
+    @Test
+    void anAddressGetsTheLimitPerMinuteAndAnotherAddressItsOwn() {
+        assertThat(admitted("realm.10.0.0.1", 500, NOON + 5)).isEqualTo(60);
+        assertThat(admitted("realm.10.0.0.2", 1, NOON + 5)).isEqualTo(1);
+    }
+
+    @Test
+    void aRefusalSaysWhenToRetry() {
+        admitted("realm.10.0.0.1", 60, NOON + 5);
+
+        var refused = limit.admit("realm.10.0.0.1", NOON + 5);
+
+        assertThat(refused.admitted()).isFalse();
+        assertThat(limit.admit("realm.10.0.0.1", NOON + 5 + refused.retryAfterSeconds()).admitted()).isTrue();
+    }
+
+    @Test
+    void thePreviousMinuteWeighsInAsItSlidesOut() {
+        admitted("realm.10.0.0.1", 60, NOON + 59);
+
+        assertThat(admitted("realm.10.0.0.1", 60, NOON + 90)).isEqualTo(30);
+    }
+
+    @Test
+    void zeroMeansNoLimit() {
+        ChallengeRateLimit none = new ChallengeRateLimit(0);
+
+        for (int i = 0; i < 1000; i++) {
+            assertThat(none.admit("realm.10.0.0.1", NOON).admitted()).isTrue();
+        }
+    }
+}
