@@ -101,6 +101,12 @@ public record AnonymousUsersConfig(boolean enabled, List<String> guestClients, L
         return guestClients.isEmpty() || guestClients.contains(clientId);
     }
 
+    /** Event error (and refusal reason) of a request in a realm where anonymous users are off. */
+    public static final String DISABLED_ERROR = "anonymous_users_disabled";
+
+    /** What an app is told in a realm where anonymous users are off, on every path. */
+    public static final String DISABLED_DESCRIPTION = "Anonymous users are disabled for this realm";
+
     /** What an app that may not create guests is told, on every path. */
     public static String guestsNotAllowed(String clientId) {
         return "The client " + clientId + " may not create guests; an admin allows it in the anonymous-users settings (guestClients)";

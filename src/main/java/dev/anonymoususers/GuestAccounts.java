@@ -38,6 +38,8 @@ public final class GuestAccounts {
         UserModel guest = session.users().addUser(realm, KeycloakModelUtils.generateId(), newUsername(), true, false);
         guest.setEnabled(true);
         AnonymousUsers.markAnonymous(guest);
+        new GuestRegistry(session, realm).registerNew(guest);
+        GuestMetrics.guestCreated(realm);
         GuestGroups.of(session, realm).forEach(guest::joinGroup);
 
         event.clone()

@@ -3,7 +3,6 @@ package dev.anonymoususers;
 import java.util.Map;
 
 import org.keycloak.common.util.Time;
-import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.SingleUseObjectProvider;
@@ -16,8 +15,8 @@ import org.keycloak.models.SingleUseObjectProvider;
 final class GuestLimits {
 
     private static final long HOUR = 3600;
-    /** How long a place below {@code maxGuests} stays held for a guest being created: longer than its transaction. */
-    private static final long PLACE_HOLD_SECONDS = 10;
+    /** How long a place below {@code maxGuests} stays held for a guest being created: well past its transaction. */
+    private static final long PLACE_HOLD_SECONDS = 5;
     /** What a refused app is told to wait when the realm is full: clean-up and promotions make room, not time. */
     private static final long REALM_FULL_RETRY_SECONDS = HOUR;
 
@@ -45,25 +44,14 @@ final class GuestLimits {
     /**
      * Holds one of the places left below {@code max}: the guests counted in the database, and the places other
      * requests hold in the cluster-wide store while their guests are being created, so concurrent sign-ups on any
-     * node cannot together pass the maximum. The hold ends with the transaction: after a commit the database counts
-     * the guest itself.
+     * node cannot together pass the maximum. A place stays held a few seconds, past its guest's commit, so that a
+     * request which counted just before that commit still finds the place taken; room made by a deletion or a
+     * promotion is free again within those seconds.
      */
     private static boolean holdPlace(KeycloakSession session, SingleUseObjectProvider store, RealmModel realm, int max) {
         int guests = session.users().getUsersCount(realm, Map.of(AnonymousUsers.ATTRIBUTE, Boolean.TRUE.toString()));
         for (int place = guests; place < max; place++) {
-            String key = "anonymous-users.place." + realm.getId() + "." + place;
-            if (store.putIfAbsent(key, PLACE_HOLD_SECONDS)) {
-                session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
-                    @Override
-                    protected void commitImpl() {
-                        store.remove(key);
-                    }
-
-                    @Override
-                    protected void rollbackImpl() {
-                        store.remove(key);
-                    }
-                });
+            if (store.putIfAbsent("anonymous-users.place." + realm.getId() + "." + place, PLACE_HOLD_SECONDS)) {
                 return true;
             }
         }

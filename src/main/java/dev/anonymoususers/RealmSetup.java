@@ -4,6 +4,7 @@ import dev.anonymoususers.claims.AnonymousClientScope;
 import dev.anonymoususers.guest.GuestSignInSetup;
 import dev.anonymoususers.promotion.PromotionSetup;
 import org.keycloak.cluster.ClusterProvider;
+import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -19,8 +20,9 @@ import org.keycloak.models.utils.PostMigrationEvent;
  *       step later is not overruled on the next start.</li>
  *   <li>At every start, and when a realm is created or imported: the promotion action, where it is missing (a realm
  *       set up by an earlier version lacks it). An admin switches promotion off by disabling it, not removing it.</li>
- *   <li>Each time an admin saves the tab with anonymous users enabled: the {@code anonymous} client scope, and the
- *       guest step again if the browser flow bound to the realm lacks it (say, a flow the admin copied since).</li>
+ *   <li>Each time an admin saves the settings with anonymous users enabled: the {@code anonymous} client scope, the
+ *       guest mark in the realm's user profile (admins see it read-only, users never), and the guest step again
+ *       if the browser flow bound to the realm lacks it (say, a flow the admin copied since).</li>
  *   <li>The same when a realm is imported with anonymous users enabled.</li>
  *   <li>Switching anonymous users off changes no flow, scope or client: existing guests keep working and keep
  *       their claim; new guest requests are refused.</li>
@@ -33,11 +35,12 @@ public final class RealmSetup {
     private RealmSetup() {
     }
 
-    /** Called by the admin tab each time its settings are saved. */
-    public static void onSettingsSaved(RealmModel realm, AnonymousUsersConfig config) {
+    /** Called each time the settings are saved (admin console tab or settings API). */
+    public static void onSettingsSaved(KeycloakSession session, RealmModel realm, AnonymousUsersConfig config) {
         if (config.enabled()) {
             GuestSignInSetup.install(realm);
             AnonymousClientScope.install(realm);
+            GuestMarkInUserProfile.install(session, realm);
             realm.setAttribute(INSTALLED_ATTRIBUTE, Boolean.TRUE.toString());
         }
     }
@@ -50,7 +53,7 @@ public final class RealmSetup {
                 RealmModel realm = created.getCreatedRealm();
                 installOnce(realm);
                 PromotionSetup.install(realm);
-                onSettingsSaved(realm, AnonymousUsersConfig.of(realm));
+                onSettingsSaved(created.getKeycloakSession(), realm, AnonymousUsersConfig.of(realm));
             } else if (event instanceof PostMigrationEvent) {
                 ServerCapabilities.logAtStartup();
                 // One node of a cluster does it; the others find the realms already marked.
@@ -60,6 +63,11 @@ public final class RealmSetup {
                                     session.realms().getRealmsStream().forEach(realm -> {
                                         installOnce(realm);
                                         PromotionSetup.install(realm);
+                                        GuestRegistry.adopt(session, realm, true); // guests of an earlier version
+                                        if (AnonymousUsersConfig.of(realm).enabled()) {
+                                            // realms enabled by an earlier version, whose guest mark was unmanaged
+                                            GuestMarkInUserProfile.install(session, realm);
+                                        }
                                     });
                                     return null;
                                 }));

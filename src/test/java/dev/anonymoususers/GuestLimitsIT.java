@@ -230,14 +230,22 @@ class GuestLimitsIT {
     }
 
     @Test
-    void roomMadeByAPromotionOrDeletionAdmitsANewGuest() {
+    void roomMadeByADeletionAdmitsANewGuestWithinSeconds() throws InterruptedException {
         settings("{\"maxGuests\": 1}");
         String sub = deviceSignUp(app.from(newAddress())).sub();
         assertThat(deviceSignUp(app.from(newAddress())).status()).isEqualTo(429);
 
         admin.send("DELETE", "/admin/realms/" + realm + "/users/" + sub, null);
 
-        assertThat(deviceSignUp(app.from(newAddress())).ok()).isTrue();
+        boolean admitted = false;
+        for (int attempt = 0; attempt < 20 && !admitted; attempt++) {
+            admitted = deviceSignUp(app.from(newAddress())).ok();
+            if (!admitted) {
+                Thread.sleep(500); // the deleted guest's place is held a few seconds past its creation
+            }
+        }
+        assertThat(admitted).isTrue();
+        assertThat(guests()).isEqualTo(1);
     }
 
     @Test

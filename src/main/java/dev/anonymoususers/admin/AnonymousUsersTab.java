@@ -5,13 +5,17 @@ import java.util.Map;
 
 import dev.anonymoususers.AnonymousUsersConfig;
 import dev.anonymoususers.AnonymousUsersConfig.Setting;
+import dev.anonymoususers.OncePerCluster;
 import dev.anonymoususers.RealmSetup;
+import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.component.ComponentValidationException;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.models.utils.PostMigrationEvent;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.services.ui.extend.UiTabProvider;
@@ -27,7 +31,15 @@ public class AnonymousUsersTab implements UiTabProvider, UiTabProviderFactory<Co
     /** The tab's id; its title comes from the message of the same name in theme-resources. */
     public static final String ID = AnonymousUsersConfig.COMPONENT_ID;
 
+    private static final Logger LOG = Logger.getLogger(AnonymousUsersTab.class);
+
     private static final AnonymousUsersConfig DEFAULTS = AnonymousUsersConfig.DEFAULTS;
+
+    /** Component key of the read-only statistics line the tab shows; not a setting. */
+    static final String STATISTICS = "statistics";
+    static final int STATISTICS_INTERVAL_MINUTES = 15;
+    /** Session attribute: this component update only refreshes the statistics, the settings are unchanged. */
+    private static final String REFRESHING = "anonymousUsers.refreshingStatistics";
 
     static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
             .property()
@@ -93,7 +105,19 @@ public class AnonymousUsersTab implements UiTabProvider, UiTabProviderFactory<Co
             .type(ProviderConfigProperty.INTEGER_TYPE)
             .defaultValue(Integer.toString(DEFAULTS.removeInactiveGuestsAfterDays()))
             .add()
+            .property()
+            .name(STATISTICS)
+            .label("At a glance")
+            .helpText("Guests now, created in the last 24 hours, promoted, and removed by clean-up; updated when the "
+                    + "settings are saved and every " + STATISTICS_INTERVAL_MINUTES + " minutes. Live figures: "
+                    + "GET /admin/realms/{realm}/anonymous-users/stats.")
+            .type(ProviderConfigProperty.STRING_TYPE)
+            .add()
             .build();
+
+    static {
+        PROPERTIES.stream().filter(property -> STATISTICS.equals(property.getName())).forEach(property -> property.setReadOnly(true));
+    }
 
     @Override
     public String getId() {
@@ -128,16 +152,20 @@ public class AnonymousUsersTab implements UiTabProvider, UiTabProviderFactory<Co
         } catch (IllegalArgumentException e) {
             throw new ComponentValidationException(e.getMessage());
         }
+        // Each save stores the figures of the moment with it: the tab can show only what the component holds.
+        model.getConfig().putSingle(STATISTICS, GuestStatistics.of(session, realm).summary());
     }
 
     @Override
     public void onCreate(KeycloakSession session, RealmModel realm, ComponentModel model) {
-        RealmSetup.onSettingsSaved(realm, AnonymousUsersConfig.of(model));
+        RealmSetup.onSettingsSaved(session, realm, AnonymousUsersConfig.of(model));
     }
 
     @Override
     public void onUpdate(KeycloakSession session, RealmModel realm, ComponentModel oldModel, ComponentModel newModel) {
-        RealmSetup.onSettingsSaved(realm, AnonymousUsersConfig.of(newModel));
+        if (session.getAttribute(REFRESHING) == null) {
+            RealmSetup.onSettingsSaved(session, realm, AnonymousUsersConfig.of(newModel));
+        }
     }
 
     @Override
@@ -146,6 +174,33 @@ public class AnonymousUsersTab implements UiTabProvider, UiTabProviderFactory<Co
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        factory.register(event -> {
+            if (event instanceof PostMigrationEvent) {
+                OncePerCluster.schedule(factory, "anonymous-users-statistics", STATISTICS_INTERVAL_MINUTES * 60L,
+                        () -> KeycloakModelUtils.runJobInTransaction(factory, session -> session.realms().getRealmsStream()
+                                .forEach(realm -> refreshStatistics(session, realm))));
+            }
+        });
+    }
+
+    /** Saves the realm's figures of the moment into the component the tab shows, where they changed. */
+    static void refreshStatistics(KeycloakSession session, RealmModel realm) {
+        ComponentModel component = AnonymousUsersConfig.component(realm).orElse(null);
+        if (component == null || !AnonymousUsersConfig.of(component).enabled()) {
+            return;
+        }
+        String now = GuestStatistics.of(session, realm).summary();
+        if (now.equals(component.get(STATISTICS))) {
+            return; // unchanged: no write, so the realm stays cached
+        }
+        session.setAttribute(REFRESHING, Boolean.TRUE);
+        try {
+            realm.updateComponent(component);
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "The statistics of realm %s were not refreshed", realm.getName());
+        } finally {
+            session.removeAttribute(REFRESHING);
+        }
     }
 
     @Override

@@ -12,9 +12,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.anonymoususers.AnonymousUsersConfig;
 import dev.anonymoususers.AnonymousUsersConfig.InvalidSetting;
 import dev.anonymoususers.AnonymousUsersConfig.Setting;
+import dev.anonymoususers.lifecycle.GuestCleanupProvider;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -100,6 +103,42 @@ public class SettingsEndpoint {
         Map<String, Object> saved = json(settings);
         adminEvent.operation(OperationType.UPDATE).resourcePath(session.getContext().getUri()).representation(saved).success();
         return Response.ok(saved, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    /** The realm's guests at a glance; the figures are live. */
+    @GET
+    @Path("stats")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> stats() {
+        auth.realm().requireViewRealm();
+        return GuestStatistics.of(session, realm).json();
+    }
+
+    /**
+     * Removes the realm's inactive guests now, as the scheduled clean-up does; it deletes users, so it needs
+     * {@code manage-users}. Answers what it did; 400 when the clean-up is off, 409 while it runs elsewhere.
+     */
+    @POST
+    @Path("clean-up")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response cleanUp() {
+        auth.users().requireManage();
+        if (AnonymousUsersConfig.of(realm).removeInactiveGuestsAfterDays() == 0) {
+            return refused(Setting.REMOVE_INACTIVE_GUESTS_AFTER_DAYS.json(),
+                    "The clean-up is off for this realm: removeInactiveGuestsAfterDays is 0");
+        }
+        GuestCleanupProvider.Result result = session.getProvider(GuestCleanupProvider.class).removeInactiveGuests(realm.getId());
+        if (!result.ran()) {
+            ErrorRepresentation busy = new ErrorRepresentation();
+            busy.setErrorMessage("A clean-up of this realm is running already; try again when it has ended");
+            return Response.status(Response.Status.CONFLICT).entity(busy).type(MediaType.APPLICATION_JSON_TYPE).build();
+        }
+        Map<String, Object> done = new LinkedHashMap<>();
+        done.put("checked", result.checked());
+        done.put("removed", result.removed());
+        done.put("batches", result.batches());
+        adminEvent.operation(OperationType.ACTION).resourcePath(session.getContext().getUri()).representation(done).success();
+        return Response.ok(done, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     /** A JSON value as the component stores it, or null where it has the wrong JSON type. */

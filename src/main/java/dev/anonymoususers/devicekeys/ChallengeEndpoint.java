@@ -3,6 +3,7 @@ package dev.anonymoususers.devicekeys;
 import java.util.Map;
 
 import dev.anonymoususers.AnonymousUsersConfig;
+import dev.anonymoususers.GuestMetrics;
 import dev.anonymoususers.RequestAddress;
 import dev.anonymoususers.SlidingWindowLimit;
 import jakarta.ws.rs.OPTIONS;
@@ -56,12 +57,15 @@ public class ChallengeEndpoint implements RealmResourceProvider {
         Cors cors = cors(realm, clientId);
         AnonymousUsersConfig config = AnonymousUsersConfig.of(realm);
         if (!config.enabled()) {
+            GuestMetrics.refused(realm, AnonymousUsersConfig.DISABLED_ERROR);
             return cors.add(Response.status(Response.Status.FORBIDDEN)
                     .type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(Map.of("error", "access_denied", "error_description", "Anonymous users are disabled for this realm")));
+                    .entity(Map.of("error", "access_denied", "error_description", AnonymousUsersConfig.DISABLED_DESCRIPTION)));
         }
         SlidingWindowLimit.Admission admission = rateLimit.admit(realm.getId() + "." + RequestAddress.of(session), Time.currentTime());
         if (!admission.admitted()) {
+            // Counted, not recorded as an event: a flood must not turn into database writes.
+            GuestMetrics.refused(realm, LIMIT_REASON);
             return DeviceKeyError.limitReached(LIMIT_REASON, "Challenges for this address are limited to "
                     + rateLimit.limit() + " per minute (challenges-per-address-per-minute); retry after "
                     + admission.retryAfterSeconds() + " seconds", admission.retryAfterSeconds()).response(cors);

@@ -2,6 +2,7 @@ package dev.anonymoususers.devicekeys;
 
 import java.util.Set;
 
+import dev.anonymoususers.GuestMetrics;
 import jakarta.ws.rs.core.Response;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.events.Details;
@@ -41,6 +42,7 @@ public class DeviceKeyGrantType extends OAuth2GrantTypeBase {
         } catch (DeviceKeyError refused) {
             event.detail(Details.REASON, refused.description());
             event.error(refused.eventError());
+            GuestMetrics.refused(realm, refused.eventError());
             throw new ErrorResponseException(refused.response(cors));
         }
         event.user(guest).detail(Details.USERNAME, guest.getUsername()).detail(Details.AUTH_METHOD, AUTH_METHOD);

@@ -2,6 +2,7 @@ package dev.anonymoususers.devicekeys;
 
 import dev.anonymoususers.AnonymousUsers;
 import dev.anonymoususers.AnonymousUsersConfig;
+import dev.anonymoususers.GuestMetrics;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
@@ -35,7 +36,7 @@ public final class DeviceKeySignIn {
             DeviceAction expected, EventBuilder event) throws DeviceKeyError {
         AnonymousUsersConfig config = AnonymousUsersConfig.of(realm);
         if (!config.enabled()) {
-            throw DeviceKeyError.unauthorizedClient("Anonymous users are disabled for this realm");
+            throw DeviceKeyError.unauthorizedClient(AnonymousUsersConfig.DISABLED_DESCRIPTION);
         }
         if (!config.allowsDeviceKeys(client.getClientId())) {
             throw DeviceKeyError.unauthorizedClient("The client " + client.getClientId()
@@ -62,6 +63,8 @@ public final class DeviceKeySignIn {
                         + "it signed in with the action auth")
                 : config.allowsGuests(client.getClientId()) ? null
                 : DeviceKeyError.unauthorizedClient(AnonymousUsersConfig.guestsNotAllowed(client.getClientId()));
-        return keys.signIn(verified.key(), client.getClientId(), noNewGuest, event);
+        UserModel guest = keys.signIn(verified.key(), client.getClientId(), noNewGuest, event);
+        GuestMetrics.deviceSignIn(realm);
+        return guest;
     }
 }

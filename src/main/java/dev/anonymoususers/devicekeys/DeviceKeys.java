@@ -7,6 +7,7 @@ import java.util.Optional;
 import dev.anonymoususers.AnonymousUsers;
 import dev.anonymoususers.GuestAccounts;
 import dev.anonymoususers.GuestLimitReached;
+import dev.anonymoususers.GuestRegistry;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceException;
 import org.keycloak.common.util.Time;
@@ -63,12 +64,15 @@ final class DeviceKeys {
      */
     UserModel signIn(DeviceKey key, String clientId, DeviceKeyError noNewGuest, EventBuilder event) throws DeviceKeyError {
         UserModel known = checked.get(key.thumbprint());
-        if (known != null) {
-            return known;
+        if (known == null) {
+            Optional<DeviceKeyEntity> registered = find(key.thumbprint());
+            known = registered.isPresent() ? accountOf(registered.get()) : null;
         }
-        Optional<DeviceKeyEntity> registered = find(key.thumbprint());
-        if (registered.isPresent()) {
-            return accountOf(registered.get());
+        if (known != null) {
+            if (!new GuestRegistry(session, realm).signedIn(known)) {
+                throw revoked(REVOKED_GUEST_DELETED); // removed by the clean-up at this very moment
+            }
+            return known;
         }
         if (noNewGuest != null) {
             throw noNewGuest;
@@ -93,6 +97,7 @@ final class DeviceKeys {
         if (!guest.isEnabled()) {
             throw DeviceKeyError.invalidGrant("The account of this device key is disabled");
         }
+
         checked.put(registered.getThumbprint(), guest);
         return guest;
     }

@@ -5,6 +5,7 @@ import java.util.Optional;
 import dev.anonymoususers.AnonymousUsersConfig;
 import dev.anonymoususers.GuestAccounts;
 import dev.anonymoususers.GuestLimitReached;
+import dev.anonymoususers.GuestMetrics;
 import dev.anonymoususers.devicekeys.DeviceKeyError;
 import dev.anonymoususers.devicekeys.DeviceKeySignIn;
 import jakarta.ws.rs.core.Response;
@@ -29,10 +30,6 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  */
 public class AnonymousGuestAuthenticator implements Authenticator {
 
-    /** Event error for a guest request in a realm where anonymous users are off. */
-    public static final String ERROR_DISABLED = "anonymous_users_disabled";
-
-    static final String DISABLED_DESCRIPTION = "Anonymous users are disabled for this realm";
 
     /** Event error for a guest request of an app that may not create guests. */
     public static final String ERROR_CLIENT_NOT_ALLOWED = "anonymous_client_not_allowed";
@@ -50,7 +47,7 @@ public class AnonymousGuestAuthenticator implements Authenticator {
             return;
         }
         if (!enabled) {
-            refuse(context, ERROR_DISABLED, DISABLED_DESCRIPTION);
+            refuse(context, AnonymousUsersConfig.DISABLED_ERROR, AnonymousUsersConfig.DISABLED_DESCRIPTION);
             return;
         }
         Optional<String> assertion = GuestRequest.deviceAssertion(loginHint);
@@ -96,6 +93,7 @@ public class AnonymousGuestAuthenticator implements Authenticator {
      */
     private static void refuse(AuthenticationFlowContext context, String eventError, String description) {
         context.getEvent().error(eventError);
+        GuestMetrics.refused(context.getRealm(), eventError);
         LoginProtocol protocol = context.getSession().getProvider(LoginProtocol.class,
                 context.getAuthenticationSession().getProtocol());
         protocol.setRealm(context.getRealm())

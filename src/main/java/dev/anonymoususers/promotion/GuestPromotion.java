@@ -4,6 +4,8 @@ import java.util.function.BiPredicate;
 
 import dev.anonymoususers.AnonymousUsers;
 import dev.anonymoususers.GuestGroups;
+import dev.anonymoususers.GuestMetrics;
+import dev.anonymoususers.GuestRegistry;
 import dev.anonymoususers.devicekeys.DeviceKeyCredentialProvider;
 import jakarta.persistence.PersistenceException;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
@@ -40,6 +42,8 @@ final class GuestPromotion {
             guest.credentialManager().updateCredential(UserCredentialModel.password(signUp.password(), false));
         }
         AnonymousUsers.unmarkAnonymous(guest);
+        new GuestRegistry(session, realm).promoted(guest);
+        GuestMetrics.promoted(realm);
         GuestGroups.leave(session, realm, guest);
         DeviceKeyCredentialProvider.removeAllFrom(guest);
         realm.getRequiredActionProvidersStream()

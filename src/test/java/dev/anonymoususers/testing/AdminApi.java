@@ -182,6 +182,15 @@ public final class AdminApi {
     }
 
     public HttpResponse<String> send(String method, String path, JsonNode body) {
+        HttpResponse<String> response = sendWithToken(method, path, body);
+        if (response.statusCode() == 401) {
+            tokenExpires = Instant.MIN; // the server's clock moved past the token (KeycloakServer.moveClock): a new one
+            response = sendWithToken(method, path, body);
+        }
+        return response;
+    }
+
+    private HttpResponse<String> sendWithToken(String method, String path, JsonNode body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
                 .header("Authorization", "Bearer " + token())
                 .header("Content-Type", "application/json")

@@ -65,6 +65,19 @@ public final class KeycloakServer implements ExtensionContext.Store.CloseableRes
         return managementUrl;
     }
 
+    /**
+     * Moves the server's clock {@code offset} ahead (Keycloak's time offset), for tests that let days pass; give
+     * {@link Duration#ZERO} to set it back. Tests that move it set it back in {@code finally}.
+     */
+    public void moveClock(Duration offset) {
+        HttpResponse<String> response = Http.send(HttpClient.newHttpClient(), HttpRequest.newBuilder(
+                        URI.create(realmUrl("master") + "/test-clock?offsetSeconds=" + offset.toSeconds()))
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        if (response.statusCode() != 204) {
+            throw new AssertionError("Could not move the clock: " + response.statusCode() + " " + response.body());
+        }
+    }
+
     /** The Prometheus metrics of the server, as text. */
     public String metrics() {
         HttpResponse<String> response = Http.send(HttpClient.newHttpClient(),
@@ -101,6 +114,8 @@ public final class KeycloakServer implements ExtensionContext.Store.CloseableRes
             Path home = Path.of(required("keycloak.home"));
             Path jar = Path.of(required("extension.jar"));
             Files.copy(jar, home.resolve("providers").resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            Path clock = Path.of(required("test.clock.jar"));
+            Files.copy(clock, home.resolve("providers").resolve(clock.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             deleteRecursively(home.resolve("data")); // a clean database each run
             copyTestThemes(home.resolve("themes"));
 
@@ -115,6 +130,8 @@ public final class KeycloakServer implements ExtensionContext.Store.CloseableRes
                     "--http-management-port=" + managementPort,
                     // Tests stand for visitors at other addresses with X-Forwarded-For, as behind a reverse proxy.
                     "--proxy-headers=xforwarded",
+                    // Small clean-up batches, so a test sees several with a few guests.
+                    "--spi-anonymous-users-clean-up--default--batch-size=3",
                     "--metrics-enabled=true"))
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());

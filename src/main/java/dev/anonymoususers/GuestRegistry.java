@@ -1,0 +1,205 @@
+package dev.anonymoususers;
+
+import java.util.List;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import org.keycloak.common.util.Time;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+/**
+ * The guests of each realm, in Keycloak's database ({@link GuestEntity}): created with the guest, touched when it
+ * signs in again (at most once a day, so a returning device costs no write on most sign-ins), marked when it is
+ * promoted, gone with its user. It also keeps the realm's running totals ({@link RealmCounterEntity}).
+ *
+ * <p>A sign-in and the clean-up meet on the guest's row: the clean-up locks the row before it deletes, and a
+ * sign-in of a guest that is old enough to be cleaned up writes the row, so one waits for the other. Either the
+ * sign-in comes first and the guest stays, or the deletion comes first and the sign-in finds no guest.
+ */
+public final class GuestRegistry {
+
+    /** Running total: guests that became regular users. */
+    public static final String PROMOTED = "promoted";
+    /** Running total: inactive guests the clean-up removed. */
+    public static final String REMOVED_BY_CLEAN_UP = "removedByCleanUp";
+
+    private static final long DAY_MILLIS = 24L * 3600 * 1000;
+    private static final String ADOPTED_ATTRIBUTE = "anonymousUsers.guestRegistry";
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final EntityManager em;
+
+    public GuestRegistry(KeycloakSession session, RealmModel realm) {
+        this.session = session;
+        this.realm = realm;
+        this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+    }
+
+    /** Registers a guest that is being created. */
+    void registerNew(UserModel guest) {
+        long now = Time.currentTimeMillis();
+        em.persist(entity(guest.getId(), now, now));
+    }
+
+    /**
+     * Records that {@code guest} signs in again. Answers false when the guest is gone: deleted by the clean-up a
+     * moment ago, in which case this sign-in must not go on.
+     */
+    public boolean signedIn(UserModel guest) {
+        long now = Time.currentTimeMillis();
+        int touched = em.createNamedQuery("anonGuestSignedIn")
+                .setParameter("now", now)
+                .setParameter("userId", guest.getId())
+                .setParameter("before", now - DAY_MILLIS)
+                .executeUpdate();
+        if (touched > 0) {
+            return true;
+        }
+        if (em.find(GuestEntity.class, guest.getId()) != null) {
+            return true; // signed in within the last day: nothing to write
+        }
+        // No row: the guest was deleted meanwhile, or was never registered (say, brought by a partial import).
+        // Asked of the database itself: this request's caches still hold the user it loaded before.
+        long users = em.createQuery("select count(u) from UserEntity u where u.id = :id", Long.class)
+                .setParameter("id", guest.getId())
+                .getSingleResult();
+        if (users == 0) {
+            return false;
+        }
+        em.persist(entity(guest.getId(), guest.getCreatedTimestamp() == null ? now : guest.getCreatedTimestamp(), now));
+        return true;
+    }
+
+    /** Marks a guest as promoted: it leaves the guests of the realm, and counts as promoted. */
+    public void promoted(UserModel user) {
+        GuestEntity guest = em.find(GuestEntity.class, user.getId());
+        if (guest != null) {
+            guest.setPromoted(Time.currentTimeMillis());
+        }
+        add(PROMOTED, 1);
+    }
+
+    /** Guests of the realm that neither signed in nor were created since {@code cutoff}, after {@code afterUserId}. */
+    public List<String> inactiveSince(long cutoffMillis, String afterUserId, int limit) {
+        return em.createNamedQuery("anonGuestInactive", String.class)
+                .setParameter("realmId", realm.getId())
+                .setParameter("cutoff", cutoffMillis)
+                .setParameter("after", afterUserId)
+                .setMaxResults(limit)
+                .getResultList();
+    }
+
+    /**
+     * Locks the row of a guest for the rest of this transaction and says whether it is still inactive since
+     * {@code cutoff}: a guest signing in at this moment has either written its row already (not inactive) or waits
+     * until this transaction ends.
+     */
+    public boolean lockIfInactive(String userId, long cutoffMillis) {
+        GuestEntity guest = em.find(GuestEntity.class, userId, LockModeType.PESSIMISTIC_WRITE);
+        return guest != null && guest.getPromoted() == null && guest.getLastSignIn() < cutoffMillis;
+    }
+
+    /** Guests of the realm now. */
+    public long count() {
+        return em.createNamedQuery("anonGuestCount", Long.class).setParameter("realmId", realm.getId()).getSingleResult();
+    }
+
+    /** Guests created since {@code sinceMillis}, promoted since or not. */
+    public long createdSince(long sinceMillis) {
+        return em.createNamedQuery("anonGuestCreatedSince", Long.class)
+                .setParameter("realmId", realm.getId())
+                .setParameter("since", sinceMillis)
+                .getSingleResult();
+    }
+
+    /** A running total of the realm; 0 until something counted. */
+    public long total(String counter) {
+        RealmCounterEntity entity = em.find(RealmCounterEntity.class, counterId(counter));
+        return entity == null ? 0 : entity.getTotal();
+    }
+
+    /** Adds to a running total, creating it on first use (in its own transaction, so a race to create it is harmless). */
+    public void add(String counter, long amount) {
+        if (amount == 0) {
+            return;
+        }
+        if (addToExisting(em, counter, amount)) {
+            return;
+        }
+        try {
+            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), other -> {
+                EntityManager otherEm = other.getProvider(JpaConnectionProvider.class).getEntityManager();
+                if (otherEm.find(RealmCounterEntity.class, counterId(counter)) == null) {
+                    RealmCounterEntity entity = new RealmCounterEntity();
+                    entity.setId(counterId(counter));
+                    entity.setRealmId(realm.getId());
+                    otherEm.persist(entity);
+                }
+            });
+        } catch (RuntimeException createdByAnotherRequest) {
+            // the counter exists now, which is all this needed
+        }
+        addToExisting(em, counter, amount);
+    }
+
+    private boolean addToExisting(EntityManager em, String counter, long amount) {
+        return em.createNamedQuery("anonCounterAdd").setParameter("amount", amount).setParameter("id", counterId(counter))
+                .executeUpdate() > 0;
+    }
+
+    private String counterId(String counter) {
+        return realm.getId() + ":" + counter;
+    }
+
+    /** Forgets a user that is being removed. */
+    static void forget(KeycloakSession session, UserModel user) {
+        session.getProvider(JpaConnectionProvider.class).getEntityManager()
+                .createNamedQuery("anonGuestDelete").setParameter("userId", user.getId()).executeUpdate();
+    }
+
+    /** Forgets a realm that is being removed. */
+    static void forgetRealm(KeycloakSession session, RealmModel realm) {
+        EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+        em.createNamedQuery("anonGuestDeleteByRealm").setParameter("realmId", realm.getId()).executeUpdate();
+        em.createNamedQuery("anonCounterDeleteByRealm").setParameter("realmId", realm.getId()).executeUpdate();
+    }
+
+    /**
+     * Registers the guests of a realm that have no row: guests of an imported realm, and guests made before the
+     * registry existed. Their last sign-in counts as now, so none is cleaned up before a full period has passed.
+     *
+     * @param once whether to do it only once per realm (at start-up), or every time (after an import)
+     */
+    static void adopt(KeycloakSession session, RealmModel realm, boolean once) {
+        if (once && realm.getAttribute(ADOPTED_ATTRIBUTE) != null) {
+            return;
+        }
+        EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+        long now = Time.currentTimeMillis();
+        List<String> unregistered = em.createNamedQuery("anonGuestUnregistered", String.class)
+                .setParameter("realmId", realm.getId())
+                .setParameter("attribute", AnonymousUsers.ATTRIBUTE)
+                .getResultList();
+        GuestRegistry registry = new GuestRegistry(session, realm);
+        for (String userId : unregistered) {
+            UserModel guest = session.users().getUserById(realm, userId);
+            long created = guest == null || guest.getCreatedTimestamp() == null ? now : guest.getCreatedTimestamp();
+            em.persist(registry.entity(userId, created, now));
+        }
+        realm.setAttribute(ADOPTED_ATTRIBUTE, Boolean.TRUE.toString());
+    }
+
+    private GuestEntity entity(String userId, long created, long lastSignIn) {
+        GuestEntity guest = new GuestEntity();
+        guest.setUserId(userId);
+        guest.setRealmId(realm.getId());
+        guest.setCreated(created);
+        guest.setLastSignIn(lastSignIn);
+        return guest;
+    }
+}

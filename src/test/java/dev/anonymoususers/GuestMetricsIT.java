@@ -1,0 +1,73 @@
+package dev.anonymoususers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.anonymoususers.testing.Addresses;
+import dev.anonymoususers.testing.AdminApi;
+import dev.anonymoususers.testing.DeviceAssertions;
+import dev.anonymoususers.testing.DeviceKeyClient;
+import dev.anonymoususers.testing.KeycloakServer;
+import dev.anonymoususers.testing.OidcClient;
+import dev.anonymoususers.testing.WithKeycloak;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Prometheus counters on Keycloak's metrics endpoint, per realm: guests created, device sign-ins, refusals by reason. */
+@WithKeycloak
+class GuestMetricsIT {
+
+    static final String REDIRECT_URI = "http://127.0.0.1/callback";
+
+    KeycloakServer server;
+    AdminApi admin;
+    String realm;
+
+    @BeforeEach
+    void realmWithAnonymousUsersOn(KeycloakServer server, AdminApi admin) {
+        this.server = server;
+        this.admin = admin;
+        realm = admin.importGuestsRealm(REDIRECT_URI, true);
+    }
+
+    /** The value of a counter of this test's realm with the tags given, 0 where it was never counted. */
+    double metric(String name, String... tags) {
+        String line = server.metrics().lines()
+                .filter(candidate -> candidate.startsWith(name + "{") && candidate.contains("realm=\"" + realm + "\""))
+                .filter(candidate -> java.util.Arrays.stream(tags).allMatch(candidate::contains))
+                .findFirst()
+                .orElse(null);
+        if (line == null) {
+            return 0;
+        }
+        Matcher value = Pattern.compile(" ([0-9.E+-]+)$").matcher(line);
+        assertThat(value.find()).as(line).isTrue();
+        return Double.parseDouble(value.group(1));
+    }
+
+    @Test
+    void guestsCreatedAndDeviceSignInsAreCountedPerRealm() {
+        DeviceKeyClient device = new DeviceKeyClient(server, realm, "web-app").from(Addresses.next());
+        var key = DeviceAssertions.ecP256();
+        device.signIn(DeviceAssertions.signedBy(key).challenge(device.challenge()).build());
+        device.signIn(DeviceAssertions.signedBy(key).challenge(device.challenge()).build());
+        OidcClient browser = new OidcClient(server, realm, "web-app", REDIRECT_URI);
+        browser.authorizeAsGuest();
+
+        assertThat(metric("anonymous_users_guests_created_total")).isEqualTo(2);
+        assertThat(metric("anonymous_users_device_sign_ins_total")).isEqualTo(2);
+    }
+
+    @Test
+    void refusalsAreCountedByReason() {
+        admin.sendRaw("PUT", "/admin/realms/" + realm + "/anonymous-users", "{\"guestsPerAddressPerHour\": 1}", admin.adminToken());
+        String address = Addresses.next();
+        new OidcClient(server, realm, "web-app", REDIRECT_URI).from(address).authorizeAsGuest();
+        new OidcClient(server, realm, "web-app", REDIRECT_URI).from(address).authorizeAsGuest();
+        new OidcClient(server, realm, "web-app", REDIRECT_URI).from(address).authorizeAsGuest();
+
+        assertThat(metric("anonymous_users_refusals_total", "reason=\"anonymous_address_limit\"")).isEqualTo(2);
+    }
+}

@@ -1,0 +1,262 @@
+package dev.anonymoususers.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.anonymoususers.testing.Addresses;
+import dev.anonymoususers.testing.AdminApi;
+import dev.anonymoususers.testing.DeviceAssertions;
+import dev.anonymoususers.testing.DeviceKeyClient;
+import dev.anonymoususers.testing.KeycloakServer;
+import dev.anonymoususers.testing.OidcClient;
+import dev.anonymoususers.testing.Smoke;
+import dev.anonymoususers.testing.WithKeycloak;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * removeInactiveGuestsAfterDays: guests with no session and no sign-in for that many days are deleted, in batches,
+ * with their device keys revoked for good; a guest that signs in again starts its clock over; promoted users and
+ * regular users are never touched. The test server's clock is moved to let days pass; its clean-up batch is 3.
+ */
+@WithKeycloak
+class InactiveGuestCleanupIT {
+
+    static final String REDIRECT_URI = "http://127.0.0.1/callback";
+    static final Duration DAY = Duration.ofDays(1);
+
+    KeycloakServer server;
+    AdminApi admin;
+    String realm;
+    DeviceKeyClient app;
+    Duration clock = Duration.ZERO;
+
+    @BeforeEach
+    void realmThatRemovesGuestsAfterThirtyDays(KeycloakServer server, AdminApi admin) {
+        this.server = server;
+        this.admin = admin;
+        realm = admin.importGuestsRealm(REDIRECT_URI, true);
+        settings("{\"removeInactiveGuestsAfterDays\": 30, \"guestsPerAddressPerHour\": 0}");
+        app = new DeviceKeyClient(server, realm, "web-app").from(Addresses.next());
+    }
+
+    @AfterEach
+    void clockBackToNow() {
+        server.moveClock(Duration.ZERO);
+    }
+
+    void settings(String json) {
+        assertThat(admin.sendRaw("PUT", "/admin/realms/" + realm + "/anonymous-users", json, admin.adminToken()).statusCode())
+                .isEqualTo(200);
+    }
+
+    void daysPass(Duration days) {
+        clock = clock.plus(days);
+        server.moveClock(clock);
+    }
+
+    /** A device assertion signed now, by the server's clock. */
+    String assertion(KeyPair key) {
+        return DeviceAssertions.signedBy(key).challenge(app.challenge())
+                .claim("iat", System.currentTimeMillis() / 1000 + clock.toSeconds()).build();
+    }
+
+    String deviceGuest(KeyPair key) {
+        return app.signIn(assertion(key)).sub();
+    }
+
+    HttpResponse<String> cleanUp() {
+        return admin.sendRaw("POST", "/admin/realms/" + realm + "/anonymous-users/clean-up", null, freshAdminToken());
+    }
+
+    String freshAdminToken() {
+        admin.get("/admin/realms/" + realm); // renews the admin's token if the clock moved past it
+        return admin.adminToken();
+    }
+
+    boolean exists(String userId) {
+        return admin.send("GET", "/admin/realms/" + realm + "/users/" + userId, null).statusCode() == 200;
+    }
+
+    @Smoke
+    @Test
+    void exactlyTheInactiveGuestsAreRemovedInBatchesAndNothingElse() {
+        List<String> inactive = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            inactive.add(deviceGuest(DeviceAssertions.ecP256()));
+        }
+        KeyPair returningKey = DeviceAssertions.ecP256();
+        String returning = deviceGuest(returningKey);
+        OidcClient browser = new OidcClient(server, realm, "web-app", REDIRECT_URI);
+        String promoted = browser.exchange(browser.authorizeAsGuest()).idTokenClaims().get("sub").asText();
+        promote(browser);
+        String alice = admin.get("/admin/realms/" + realm + "/users?username=alice&exact=true").get(0).get("id").asText();
+
+        daysPass(DAY.multipliedBy(20));
+        assertThat(app.signIn(assertion(returningKey)).sub()).isEqualTo(returning);
+        daysPass(DAY.multipliedBy(11));
+        HttpResponse<String> answer = cleanUp();
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        JsonNode done = AdminApi.read(answer.body());
+        assertThat(done.get("removed").asInt()).isEqualTo(7);
+        assertThat(done.get("batches").asInt()).isEqualTo(3);
+        assertThat(inactive).noneMatch(this::exists);
+        assertThat(List.of(returning, promoted, alice)).allMatch(this::exists);
+        JsonNode stats = admin.get("/admin/realms/" + realm + "/anonymous-users/stats");
+        assertThat(stats.get("guestsNow").asInt()).isEqualTo(1);
+        assertThat(stats.get("removedByCleanUp").asInt()).isEqualTo(7);
+        assertThat(stats.get("promoted").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aGuestWithASessionIsKeptWhateverItsLastSignIn() {
+        String sessionEnded = deviceGuest(DeviceAssertions.ecP256());
+        DeviceKeyClient.Answer offline = app.token(Map.of("grant_type", DeviceKeyClient.GRANT_TYPE,
+                "assertion", assertion(DeviceAssertions.ecP256()), "scope", "openid offline_access"));
+        daysPass(DAY.multipliedBy(25));
+        assertThat(app.token(Map.of("grant_type", "refresh_token", "refresh_token", offline.body().get("refresh_token").asText())).ok())
+                .isTrue();
+        daysPass(DAY.multipliedBy(6));
+
+        JsonNode done = AdminApi.read(cleanUp().body());
+
+        assertThat(done.get("removed").asInt()).isEqualTo(1); // the first guest's session ended after hours
+        assertThat(exists(sessionEnded)).isFalse();
+        assertThat(exists(offline.sub())).isTrue();
+    }
+
+    @Test
+    void aRemovedGuestsDeviceKeyIsRevokedForGoodAndMakesNoNewGuest() {
+        KeyPair key = DeviceAssertions.ecP256();
+        String removed = deviceGuest(key);
+        daysPass(DAY.multipliedBy(31));
+        cleanUp();
+        int users = admin.countUsers(realm);
+
+        DeviceKeyClient.Answer again = app.signIn(assertion(key));
+
+        assertThat(again.status()).isEqualTo(400);
+        assertThat(again.errorDescription()).contains("revoked (guest deleted)");
+        assertThat(exists(removed)).isFalse();
+        assertThat(admin.countUsers(realm)).isEqualTo(users);
+    }
+
+    @Test
+    void eachRemovalIsAnEventWithItsReason() {
+        String removed = deviceGuest(DeviceAssertions.ecP256());
+        daysPass(DAY.multipliedBy(31));
+
+        cleanUp();
+
+        JsonNode event = admin.get("/admin/realms/" + realm + "/events?type=DELETE_ACCOUNT&user=" + removed).get(0);
+        assertThat(event.path("details").path("reason").asText()).isEqualTo("inactive guest removed by clean-up");
+        assertThat(event.path("details").path("anonymous").asText()).isEqualTo("true");
+        assertThat(event.path("details").path("inactive_days").asText()).isEqualTo("30");
+    }
+
+    @Test
+    void noGuestIsRemovedBeforeItsTime() {
+        String young = deviceGuest(DeviceAssertions.ecP256());
+        daysPass(DAY.multipliedBy(29));
+
+        JsonNode done = AdminApi.read(cleanUp().body());
+
+        assertThat(done.get("removed").asInt()).isZero();
+        assertThat(exists(young)).isTrue();
+    }
+
+    @Test
+    void aGuestSigningInDuringTheCleanUpIsKeptWithItsSessionOrDeletedBeforeNeverHalf() throws Exception {
+        List<KeyPair> keys = new ArrayList<>();
+        List<String> guests = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            KeyPair key = DeviceAssertions.ecP256();
+            keys.add(key);
+            guests.add(deviceGuest(key));
+        }
+        daysPass(DAY.multipliedBy(31));
+        List<String> assertions = keys.stream().map(this::assertion).toList();
+        String token = freshAdminToken();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            Future<HttpResponse<String>> cleanUp = pool.submit(() -> {
+                start.await();
+                return admin.sendRaw("POST", "/admin/realms/" + realm + "/anonymous-users/clean-up", null, token);
+            });
+            List<Future<DeviceKeyClient.Answer>> signIns = new ArrayList<>();
+            for (String assertion : assertions) {
+                signIns.add(pool.submit(() -> {
+                    start.await();
+                    return app.signIn(assertion);
+                }));
+            }
+            start.countDown();
+            assertThat(cleanUp.get().statusCode()).isEqualTo(200);
+            int kept = 0;
+            for (int i = 0; i < guests.size(); i++) {
+                DeviceKeyClient.Answer signIn = signIns.get(i).get();
+                if (signIn.ok()) {
+                    kept++;
+                    assertThat(signIn.sub()).isEqualTo(guests.get(i));
+                    assertThat(exists(guests.get(i))).as("a guest that signed in is kept").isTrue();
+                    assertThat(admin.get("/admin/realms/" + realm + "/users/" + guests.get(i) + "/sessions")).isNotEmpty();
+                } else {
+                    assertThat(signIn.errorDescription()).contains("revoked (guest deleted)");
+                    assertThat(exists(guests.get(i))).as("a guest whose sign-in failed was deleted").isFalse();
+                }
+            }
+            System.out.printf("Sign-ins during the clean-up: %d kept their guest, %d found it deleted%n", kept, guests.size() - kept);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void theCleanUpIsOffWithZeroDaysAndNeedsManageUsers() {
+        String viewer = viewRealmOnlyAdmin();
+        assertThat(admin.sendRaw("POST", "/admin/realms/" + realm + "/anonymous-users/clean-up", null, viewer).statusCode())
+                .isEqualTo(403);
+
+        settings("{\"removeInactiveGuestsAfterDays\": 0}");
+        HttpResponse<String> off = cleanUp();
+
+        assertThat(off.statusCode()).isEqualTo(400);
+        assertThat(AdminApi.read(off.body()).get("errorMessage").asText()).contains("removeInactiveGuestsAfterDays is 0");
+    }
+
+    void promote(OidcClient browser) {
+        OidcClient.Authorization page = browser.authorize(Map.of("kc_action", "promote-anonymous"));
+        String name = "promoted-" + System.nanoTime();
+        OidcClient.Authorization done = browser.submit(page, "kc-promote-anonymous-form", Map.of("username", name,
+                "email", name + "@example.com", "firstName", "Grace", "lastName", "Hopper",
+                "password", "a-long-password-1", "password-confirm", "a-long-password-1"));
+        assertThat(done.reachedApp()).as(done.page()).isTrue();
+    }
+
+    String viewRealmOnlyAdmin() {
+        String username = "viewer-" + System.nanoTime();
+        admin.send("POST", "/admin/realms/" + realm + "/users", AdminApi.read("{\"username\": \"" + username
+                + "\", \"enabled\": true, \"email\": \"" + username + "@example.com\", \"firstName\": \"V\", \"lastName\": \"W\","
+                + " \"credentials\": [{\"type\": \"password\", \"value\": \"viewer-password\", \"temporary\": false}]}"));
+        String id = admin.get("/admin/realms/" + realm + "/users?username=" + username + "&exact=true").get(0).get("id").asText();
+        String management = admin.get("/admin/realms/" + realm + "/clients?clientId=realm-management").get(0).get("id").asText();
+        JsonNode role = admin.get("/admin/realms/" + realm + "/clients/" + management + "/roles/view-realm");
+        admin.send("POST", "/admin/realms/" + realm + "/users/" + id + "/role-mappings/clients/" + management,
+                AdminApi.JSON.createArrayNode().add(role));
+        return admin.tokenOf(realm, username, "viewer-password");
+    }
+}
