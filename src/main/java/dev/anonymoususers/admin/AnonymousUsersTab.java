@@ -52,6 +52,14 @@ public class AnonymousUsersTab implements UiTabProvider, UiTabProviderFactory<Co
             .defaultValue(Boolean.toString(DEFAULTS.enabled()))
             .add()
             .property()
+            .name(STATISTICS)
+            .label("At a glance")
+            .helpText("Guests now, created in the last 24 hours, promoted, and removed by clean-up; updated when the "
+                    + "settings are saved and every " + STATISTICS_INTERVAL_MINUTES + " minutes. Live figures: "
+                    + "GET /admin/realms/{realm}/anonymous-users/stats.")
+            .type(ProviderConfigProperty.STRING_TYPE)
+            .add()
+            .property()
             .name(Setting.GUEST_CLIENTS.key())
             .label("Clients that may create guests")
             .helpText("Client IDs of the apps that may create guests. Leave empty to let every client of the realm "
@@ -104,14 +112,6 @@ public class AnonymousUsersTab implements UiTabProvider, UiTabProviderFactory<Co
                     + "revoked for good. Regular users are never touched. 0 means never.")
             .type(ProviderConfigProperty.INTEGER_TYPE)
             .defaultValue(Integer.toString(DEFAULTS.removeInactiveGuestsAfterDays()))
-            .add()
-            .property()
-            .name(STATISTICS)
-            .label("At a glance")
-            .helpText("Guests now, created in the last 24 hours, promoted, and removed by clean-up; updated when the "
-                    + "settings are saved and every " + STATISTICS_INTERVAL_MINUTES + " minutes. Live figures: "
-                    + "GET /admin/realms/{realm}/anonymous-users/stats.")
-            .type(ProviderConfigProperty.STRING_TYPE)
             .add()
             .build();
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.anonymoususers.testing.AdminApi;
 import dev.anonymoususers.testing.WithKeycloak;
+import dev.anonymoususers.testing.NeedsAdminTab;
 import dev.anonymoususers.testing.Smoke;
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 class AnonymousUsersTabIT {
 
     @Smoke
+    @NeedsAdminTab
     @Test
     void tabIsRegisteredUnderAuthentication(AdminApi admin) {
         JsonNode tabs = admin.get("/admin/serverinfo").get("componentTypes").get("org.keycloak.services.ui.extend.UiTabProvider");

@@ -122,9 +122,8 @@ public final class KeycloakServer implements ExtensionContext.Store.CloseableRes
             int port = freePort();
             int managementPort = freePort();
             Path log = home.resolve("test-server.log");
-            ProcessBuilder builder = new ProcessBuilder(List.of(
+            List<String> command = new java.util.ArrayList<>(List.of(
                     home.resolve("bin/kc.sh").toString(), "start-dev",
-                    "--features=declarative-ui",
                     "--http-host=127.0.0.1",
                     "--http-port=" + port,
                     "--http-management-port=" + managementPort,
@@ -132,7 +131,12 @@ public final class KeycloakServer implements ExtensionContext.Store.CloseableRes
                     "--proxy-headers=xforwarded",
                     // Small clean-up batches, so a test sees several with a few guests.
                     "--spi-anonymous-users-clean-up--default--batch-size=3",
-                    "--metrics-enabled=true"))
+                    "--metrics-enabled=true"));
+            String features = System.getProperty("keycloak.features", "");
+            if (!features.isBlank()) {
+                command.add("--features=" + features); // declarative-ui for the admin tab's tests (NeedsAdminTab)
+            }
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN);
