@@ -165,6 +165,33 @@ class SettingsApiIT {
         assertThat(tabs.get(0).path("config").path("enabled").get(0).asText()).isEqualTo("true");
     }
 
+    @Smoke
+    @Test
+    void everySettingSurvivesAnExportAndAnImportIntoANewRealm() {
+        admin.send("POST", "/admin/realms/" + realm + "/groups", AdminApi.read("{\"name\": \"guests\"}"));
+        String all = "{\"enabled\": true, \"guestClients\": [\"web-app\"], \"deviceKeyClients\": [\"web-app\"],"
+                + " \"guestsPerAddressPerHour\": 12, \"maxGuests\": 345, \"challengeLifetimeSeconds\": 77,"
+                + " \"guestGroups\": [\"/guests\"], \"removeInactiveGuestsAfterDays\": 9}";
+        assertThat(put(all).statusCode()).isEqualTo(200);
+        JsonNode before = admin.get(path);
+
+        ObjectNode export = (ObjectNode) AdminApi.read(admin.send("POST", "/admin/realms/" + realm
+                + "/partial-export?exportClients=true&exportGroupsAndRoles=true", null).body());
+        String copy = realm + "-copy";
+        withoutIds(export.put("realm", copy));
+        admin.importRealm(export);
+
+        assertThat(admin.get("/admin/realms/" + copy + "/anonymous-users")).isEqualTo(before);
+    }
+
+    /** Drops the ids of an export, as for an import next to the original on the same server. */
+    static void withoutIds(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            object.remove(java.util.List.of("id", "containerId", "parentId"));
+        }
+        node.forEach(SettingsApiIT::withoutIds);
+    }
+
     /** A user of the realm with one role of its realm-management client (or none), and its token. */
     String userWithRealmManagementRole(String role) {
         String username = "admin-" + (role == null ? "none" : role) + "-" + java.util.UUID.randomUUID().toString().substring(0, 6);
