@@ -2,9 +2,6 @@ package dev.anonymoususers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 import dev.anonymoususers.testing.Addresses;
 import dev.anonymoususers.testing.AdminApi;
 import dev.anonymoususers.testing.DeviceAssertions;
@@ -32,19 +29,8 @@ class GuestMetricsIT {
         realm = admin.importGuestsRealm(REDIRECT_URI, true);
     }
 
-    /** The value of a counter of this test's realm with the tags given, 0 where it was never counted. */
     double metric(String name, String... tags) {
-        String line = server.metrics().lines()
-                .filter(candidate -> candidate.startsWith(name + "{") && candidate.contains("realm=\"" + realm + "\""))
-                .filter(candidate -> java.util.Arrays.stream(tags).allMatch(candidate::contains))
-                .findFirst()
-                .orElse(null);
-        if (line == null) {
-            return 0;
-        }
-        Matcher value = Pattern.compile(" ([0-9.E+-]+)$").matcher(line);
-        assertThat(value.find()).as(line).isTrue();
-        return Double.parseDouble(value.group(1));
+        return server.counter(realm, name, tags);
     }
 
     @Test

@@ -119,6 +119,8 @@ class InactiveGuestCleanupIT {
         assertThat(stats.get("guestsNow").asInt()).isEqualTo(1);
         assertThat(stats.get("removedByCleanUp").asInt()).isEqualTo(7);
         assertThat(stats.get("promoted").asInt()).isEqualTo(1);
+        assertThat(server.counter(realm, "anonymous_users_clean_up_removed_total")).isEqualTo(7);
+        assertThat(server.counter(realm, "anonymous_users_promotions_total")).isEqualTo(1);
     }
 
     @Test

@@ -88,6 +88,16 @@ public final class KeycloakServer implements ExtensionContext.Store.CloseableRes
         return response.body();
     }
 
+    /** The value of a counter of {@code realm} with the tags given, from the metrics; 0 where it was never counted. */
+    public double counter(String realm, String name, String... tags) {
+        return metrics().lines()
+                .filter(line -> line.startsWith(name + "{") && line.contains("realm=\"" + realm + "\""))
+                .filter(line -> java.util.Arrays.stream(tags).allMatch(line::contains))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElse(0);
+    }
+
     /** Entries in Keycloak's single-use object store (its actionTokens cache) on this node, from the metrics. */
     public double singleUseStoreEntries() {
         return metrics().lines()
