@@ -1,7 +1,5 @@
 package dev.anonymoususers;
 
-import java.util.Map;
-
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -49,8 +47,8 @@ final class GuestLimits {
      * promotion is free again within those seconds.
      */
     private static boolean holdPlace(KeycloakSession session, SingleUseObjectProvider store, RealmModel realm, int max) {
-        int guests = session.users().getUsersCount(realm, Map.of(AnonymousUsers.ATTRIBUTE, Boolean.TRUE.toString()));
-        for (int place = guests; place < max; place++) {
+        long guests = new GuestRegistry(session, realm).count();
+        for (long place = guests; place < max; place++) {
             if (store.putIfAbsent("anonymous-users.place." + realm.getId() + "." + place, PLACE_HOLD_SECONDS)) {
                 return true;
             }
