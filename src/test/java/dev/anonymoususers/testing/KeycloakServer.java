@@ -33,8 +33,10 @@ public final class KeycloakServer implements ExtensionContext.Store.CloseableRes
     private final String baseUrl;
     private final Path log;
     private final String managementUrl;
+    /** The URL Keycloak puts into links and redirects ({@code --hostname}), where it is not this node's own. */
+    private String frontendUrl;
 
-    private KeycloakServer(Process process, String baseUrl, String managementUrl, Path log) {
+    KeycloakServer(Process process, String baseUrl, String managementUrl, Path log) {
         this.process = process;
         this.baseUrl = baseUrl;
         this.managementUrl = managementUrl;
@@ -58,6 +60,19 @@ public final class KeycloakServer implements ExtensionContext.Store.CloseableRes
 
     public String baseUrl() {
         return baseUrl;
+    }
+
+    /**
+     * {@code url} on this very node: a cluster node's pages and redirects point to the cluster's shared hostname,
+     * and a test that talks to one node follows them to that node, as a load balancer with sticky sessions would.
+     */
+    public String onThisNode(String url) {
+        return frontendUrl != null && url.startsWith(frontendUrl) ? baseUrl + url.substring(frontendUrl.length()) : url;
+    }
+
+    KeycloakServer withFrontendUrl(String frontendUrl) {
+        this.frontendUrl = frontendUrl;
+        return this;
     }
 
     /** Keycloak's management interface: {@code /metrics} (metrics are on), {@code /health}. */
@@ -162,7 +177,7 @@ public final class KeycloakServer implements ExtensionContext.Store.CloseableRes
         }
     }
 
-    private void awaitReady() throws IOException {
+    void awaitReady() throws IOException {
         HttpClient http = HttpClient.newHttpClient();
         Instant deadline = Instant.now().plus(STARTUP);
         while (Instant.now().isBefore(deadline)) {

@@ -29,18 +29,31 @@ public final class OidcClient {
     private final String realm;
     private final String clientId;
     private final String redirectUri;
-    private final HttpClient http = HttpClient.newBuilder()
-            .cookieHandler(new BrowserCookies())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    private final HttpClient http;
     private String codeVerifier;
     private String forwardedFor;
 
     public OidcClient(KeycloakServer server, String realm, String clientId, String redirectUri) {
+        this(server, realm, clientId, redirectUri, HttpClient.newBuilder()
+                .cookieHandler(new BrowserCookies())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build());
+    }
+
+    private OidcClient(KeycloakServer server, String realm, String clientId, String redirectUri, HttpClient http) {
         this.server = server;
         this.realm = realm;
         this.clientId = clientId;
         this.redirectUri = redirectUri;
+        this.http = http;
+    }
+
+    /** The same browser (cookies, PKCE verifier, address) talking to another node of a cluster from now on. */
+    public OidcClient on(KeycloakServer node) {
+        OidcClient other = new OidcClient(node, realm, clientId, redirectUri, http);
+        other.codeVerifier = codeVerifier;
+        other.forwardedFor = forwardedFor;
+        return other;
     }
 
     /** From now on, a browser at {@code address}, as a reverse proxy reports it (X-Forwarded-For). */
@@ -147,11 +160,11 @@ public final class OidcClient {
     }
 
     private HttpResponse<String> get(String url) {
-        return send(HttpRequest.newBuilder(URI.create(url)).GET().build());
+        return send(HttpRequest.newBuilder(URI.create(server.onThisNode(url))).GET().build());
     }
 
     private HttpResponse<String> post(String url, String body, String authorization) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.onThisNode(url)))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (authorization != null) {
