@@ -23,8 +23,10 @@ public final class OncePerCluster {
         try (KeycloakSession session = factory.create()) {
             session.getProvider(TimerProvider.class).schedule(() -> {
                 try {
+                    long interval = Time.currentTime() / intervalSeconds;
                     if (KeycloakModelUtils.runJobInTransactionWithResult(factory,
-                            claimer -> claim(claimer, name, Time.currentTime(), intervalSeconds))) {
+                            claimer -> claim(claimer, name, interval * intervalSeconds, intervalSeconds))) {
+                        LOG.debugf("%s: interval %d runs on this node", name, interval);
                         task.run();
                     }
                 } catch (RuntimeException e) {

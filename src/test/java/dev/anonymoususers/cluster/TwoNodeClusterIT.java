@@ -11,10 +11,16 @@ import dev.anonymoususers.testing.DeviceAssertions;
 import dev.anonymoususers.testing.DeviceKeyClient;
 import dev.anonymoususers.testing.KeycloakCluster;
 import dev.anonymoususers.testing.OidcClient;
+import java.time.Duration;
+import java.time.Instant;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestInstance;
 
 /**
@@ -22,6 +28,7 @@ import org.junit.jupiter.api.TestInstance;
  * to node A or node B on purpose; the nodes share the hostname, as behind a load balancer.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoNodeClusterIT {
 
     static final String REDIRECT_URI = "http://127.0.0.1/callback";
@@ -154,6 +161,52 @@ class TwoNodeClusterIT {
         assertThat(promoted.idTokenClaims().get("sub").asText()).isEqualTo(sub);
         assertThat(promoted.idTokenClaims().get("is_anonymous").asBoolean()).isFalse();
         assertThat(admin.isGuest(realm, sub)).isFalse();
+    }
+
+    /** Last: it moves both nodes' clocks 31 days on, which ends every other test's guests too. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void theScheduledCleanUpRunsOncePerClusterNotOncePerNode() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            DeviceKeyClient node = i % 2 == 0 ? onA(Addresses.next()) : onB(Addresses.next());
+            node.signIn(DeviceAssertions.signedBy(DeviceAssertions.ecP256()).challenge(node.challenge()).build());
+        }
+        assertThat(guests()).isEqualTo(5);
+        try {
+            cluster.a().moveClock(Duration.ofDays(31));
+            cluster.b().moveClock(Duration.ofDays(31));
+            Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+            while (guests() > 0 && Instant.now().isBefore(deadline)) {
+                Thread.sleep(2000); // the schedule runs every minute on each node
+            }
+        } finally {
+            cluster.a().moveClock(Duration.ZERO);
+            cluster.b().moveClock(Duration.ZERO);
+        }
+
+        assertThat(guests()).isZero();
+        String removedHere = "inactive guests of realm " + admin.get("/admin/realms/" + realm).get("id").asText();
+        long runs = java.util.stream.Stream.of(cluster.a(), cluster.b())
+                .flatMap(node -> node.log().lines())
+                .filter(line -> line.contains(removedHere))
+                .count();
+        assertThat(runs).as("clean-up runs that removed this realm's guests, both nodes together").isEqualTo(1);
+        java.util.Set<String> onA = intervalsRunBy(cluster.a());
+        java.util.Set<String> onB = intervalsRunBy(cluster.b());
+        assertThat(onA.size() + onB.size()).as("intervals run").isPositive();
+        assertThat(onA.stream().filter(onB::contains)).as("intervals that ran on both nodes").isEmpty();
+        assertThat(admin.get("/admin/realms/" + realm + "/events?type=DELETE_ACCOUNT")).hasSize(5);
+        double removed = cluster.a().counter(realm, "anonymous_users_clean_up_removed_total")
+                + cluster.b().counter(realm, "anonymous_users_clean_up_removed_total");
+        assertThat(removed).isEqualTo(5);
+    }
+
+    /** The intervals of the clean-up schedule that ran on this node, from its log. */
+    static java.util.Set<String> intervalsRunBy(dev.anonymoususers.testing.KeycloakServer node) {
+        return node.log().lines()
+                .filter(line -> line.contains("anonymous-users-clean-up: interval"))
+                .map(line -> line.replaceAll(".*anonymous-users-clean-up: interval (\\d+) runs on this node.*", "$1"))
+                .collect(java.util.stream.Collectors.toSet());
     }
 
     int guests() {

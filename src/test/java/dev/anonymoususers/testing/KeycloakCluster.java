@@ -89,7 +89,10 @@ public final class KeycloakCluster implements AutoCloseable {
                 "--hostname-backchannel-dynamic=true",
                 "--proxy-headers=xforwarded",
                 "--cache-embedded-network-bind-address=" + address,
-                "--spi-anonymous-users-clean-up--default--batch-size=3"));
+                "--spi-anonymous-users-clean-up--default--batch-size=3",
+                // The shortest schedule, so a test sees the clean-up run on its own.
+                "--spi-anonymous-users-clean-up--default--interval-minutes=1",
+                "--log-level=INFO,dev.anonymoususers.OncePerCluster:debug"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         // Each node its own temporary files, as if each had its own installation.
         Path tmp = Files.createDirectories(home.resolve("data").resolve("tmp-" + name));
