@@ -64,15 +64,21 @@ public final class GuestRegistry {
             return true; // signed in within the last day: nothing to write
         }
         // No row: the guest was deleted meanwhile, or was never registered (say, brought by a partial import).
-        // Asked of the database itself: this request's caches still hold the user it loaded before.
-        long users = em.createQuery("select count(u) from UserEntity u where u.id = :id", Long.class)
-                .setParameter("id", guest.getId())
-                .getSingleResult();
-        if (users == 0) {
+        if (!existsInDatabase(guest.getId())) {
             return false;
         }
         em.persist(entity(guest.getId(), guest.getCreatedTimestamp() == null ? now : guest.getCreatedTimestamp(), now));
         return true;
+    }
+
+    /**
+     * Whether the user still exists, asked of the database itself: the caches of a request still hold a user it
+     * loaded before another node, or the clean-up, deleted it.
+     */
+    public boolean existsInDatabase(String userId) {
+        return em.createQuery("select count(u) from UserEntity u where u.id = :id", Long.class)
+                .setParameter("id", userId)
+                .getSingleResult() > 0;
     }
 
     /** Marks a guest as promoted: it leaves the guests of the realm, and counts as promoted. */

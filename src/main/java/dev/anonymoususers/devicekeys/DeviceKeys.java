@@ -91,6 +91,9 @@ final class DeviceKeys {
             throw revoked(REVOKED_GUEST_DELETED);
         }
         if (credential(guest, registered.getThumbprint()).isEmpty()) {
+            if (!new GuestRegistry(session, realm).existsInDatabase(guest.getId())) {
+                throw revoked(REVOKED_GUEST_DELETED); // deleted at this moment; its removal revoked the key
+            }
             registered.setRevokedReason(REVOKED_CREDENTIAL_REMOVED);
             throw revoked(REVOKED_CREDENTIAL_REMOVED);
         }
