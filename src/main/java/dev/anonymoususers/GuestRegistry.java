@@ -52,22 +52,30 @@ public final class GuestRegistry {
      */
     public boolean signedIn(UserModel guest) {
         long now = Time.currentTimeMillis();
-        int touched = em.createNamedQuery("anonGuestSignedIn")
-                .setParameter("now", now)
-                .setParameter("userId", guest.getId())
-                .setParameter("before", now - DAY_MILLIS)
-                .executeUpdate();
-        if (touched > 0) {
-            return true;
+        GuestEntity registered = em.find(GuestEntity.class, guest.getId());
+        if (registered != null && registered.getLastSignIn() >= now - DAY_MILLIS) {
+            return true; // signed in within the last day: nothing to write, and too recent for any clean-up
         }
-        if (em.find(GuestEntity.class, guest.getId()) != null) {
-            return true; // signed in within the last day: nothing to write
+        if (registered != null) {
+            // Written with a condition, so a clean-up holding the row makes this wait, then finds it gone.
+            int touched = em.createNamedQuery("anonGuestSignedIn")
+                    .setParameter("now", now)
+                    .setParameter("userId", guest.getId())
+                    .setParameter("before", now - DAY_MILLIS)
+                    .executeUpdate();
+            if (touched > 0) {
+                em.refresh(registered);
+                return true;
+            }
         }
-        // No row: the guest was deleted meanwhile, or was never registered (say, brought by a partial import).
+        // No row, or it went while this waited: the guest was deleted meanwhile, or was never registered (say,
+        // brought by a partial import).
         if (!existsInDatabase(guest.getId())) {
             return false;
         }
-        em.persist(entity(guest.getId(), guest.getCreatedTimestamp() == null ? now : guest.getCreatedTimestamp(), now));
+        if (registered == null) {
+            em.persist(entity(guest.getId(), guest.getCreatedTimestamp() == null ? now : guest.getCreatedTimestamp(), now));
+        }
         return true;
     }
 
