@@ -62,10 +62,11 @@ public final class KeycloakCluster implements AutoCloseable {
         }
         run(home, home.resolve("cluster-build.log"), List.of("build", "--db=postgres", "--metrics-enabled=true"));
 
-        int port = KeycloakServer.freePort();
-        KeycloakServer a = node(home, "a", "127.0.0.1", port, dbUrl, true);
+        int[] ports = KeycloakServer.freePorts(3); // the shared HTTP port, and each node's management port
+        int port = ports[0];
+        KeycloakServer a = node(home, "a", "127.0.0.1", port, ports[1], dbUrl, true);
         a.awaitReady();
-        KeycloakServer b = node(home, "b", "127.0.0.2", port, dbUrl, false);
+        KeycloakServer b = node(home, "b", "127.0.0.2", port, ports[2], dbUrl, false);
         b.awaitReady();
         KeycloakCluster cluster = new KeycloakCluster(a, b, dbUrl);
         Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
@@ -73,9 +74,8 @@ public final class KeycloakCluster implements AutoCloseable {
         return cluster;
     }
 
-    private static KeycloakServer node(Path home, String name, String address, int port, String dbUrl, boolean bootstrapAdmin)
-            throws IOException {
-        int management = KeycloakServer.freePort();
+    private static KeycloakServer node(Path home, String name, String address, int port, int management, String dbUrl,
+            boolean bootstrapAdmin) throws IOException {
         Path log = home.resolve("cluster-node-" + name + ".log");
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start", "--optimized",
                 "--db-url=" + dbUrl,

@@ -144,8 +144,9 @@ public final class KeycloakServer implements ExtensionContext.Store.CloseableRes
             deleteRecursively(home.resolve("data")); // a clean database each run
             copyTestThemes(home.resolve("themes"));
 
-            int port = freePort();
-            int managementPort = freePort();
+            int[] ports = freePorts(2);
+            int port = ports[0];
+            int managementPort = ports[1];
             Path log = home.resolve("test-server.log");
             List<String> command = new java.util.ArrayList<>(List.of(
                     home.resolve("bin/kc.sh").toString(), "start-dev",
@@ -252,8 +253,28 @@ public final class KeycloakServer implements ExtensionContext.Store.CloseableRes
     }
 
     public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        return freePorts(1)[0];
+    }
+
+    /**
+     * {@code count} distinct free ports: the sockets are held open together while the system picks them, so it
+     * cannot hand out one port twice (a server's HTTP and management ports once came out the same).
+     */
+    public static int[] freePorts(int count) throws IOException {
+        ServerSocket[] sockets = new ServerSocket[count];
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                sockets[i] = new ServerSocket(0);
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                if (socket != null) {
+                    socket.close();
+                }
+            }
         }
     }
 
