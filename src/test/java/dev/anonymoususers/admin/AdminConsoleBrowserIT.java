@@ -30,12 +30,7 @@ class AdminConsoleBrowserIT {
         String realm = admin.createFreshRealm("console");
         admin.addPublicClient(realm, "web-app", REDIRECT_URI);
 
-        try (Browser browser = new Browser()) {
-            browser.open(server.baseUrl() + "/admin/master/console/#/" + realm + "/authentication/anonymous-users");
-            browser.await(By.id("username")).sendKeys(KeycloakServer.ADMIN);
-            browser.await(By.id("password")).sendKeys(KeycloakServer.ADMIN_PASSWORD);
-            browser.await(By.id("kc-login")).click();
-
+        try (Browser browser = signedIn(server, realm + "/authentication/anonymous-users")) {
             WebElement tab = browser.await(By.xpath("//*[@role='tab'][normalize-space()='Anonymous users']"));
             assertThat(tab.getText()).isEqualTo("Anonymous users");
             assertThat(switchIsOn(browser)).as("off by default").isFalse();

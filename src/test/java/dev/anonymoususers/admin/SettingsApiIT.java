@@ -143,8 +143,8 @@ class SettingsApiIT {
 
     @Test
     void readingNeedsViewRealmAndChangingNeedsManageRealm() {
-        String viewer = userWithRealmManagementRole("view-realm");
-        String nobody = userWithRealmManagementRole(null);
+        String viewer = admin.tokenOfUserWithRealmManagementRole(realm, "view-realm");
+        String nobody = admin.tokenOfUserWithRealmManagementRole(realm, null);
 
         assertThat(admin.sendRaw("GET", path, null, null).statusCode()).isEqualTo(401);
         assertThat(admin.sendRaw("GET", path, null, nobody).statusCode()).isEqualTo(403);
@@ -190,22 +190,5 @@ class SettingsApiIT {
             object.remove(java.util.List.of("id", "containerId", "parentId"));
         }
         node.forEach(SettingsApiIT::withoutIds);
-    }
-
-    /** A user of the realm with one role of its realm-management client (or none), and its token. */
-    String userWithRealmManagementRole(String role) {
-        String username = "admin-" + (role == null ? "none" : role) + "-" + java.util.UUID.randomUUID().toString().substring(0, 6);
-        ObjectNode user = AdminApi.JSON.createObjectNode().put("username", username).put("enabled", true)
-                .put("email", username + "@example.com").put("firstName", "A").put("lastName", "B").put("emailVerified", true);
-        user.putArray("credentials").addObject().put("type", "password").put("value", "admin-password").put("temporary", false);
-        admin.send("POST", "/admin/realms/" + realm + "/users", user);
-        String userId = admin.get("/admin/realms/" + realm + "/users?username=" + username + "&exact=true").get(0).get("id").asText();
-        if (role != null) {
-            String managementId = admin.get("/admin/realms/" + realm + "/clients?clientId=realm-management").get(0).get("id").asText();
-            JsonNode roleRep = admin.get("/admin/realms/" + realm + "/clients/" + managementId + "/roles/" + role);
-            admin.send("POST", "/admin/realms/" + realm + "/users/" + userId + "/role-mappings/clients/" + managementId,
-                    AdminApi.JSON.createArrayNode().add(roleRep));
-        }
-        return admin.tokenOf(realm, username, "admin-password");
     }
 }

@@ -229,7 +229,7 @@ class InactiveGuestCleanupIT {
 
     @Test
     void theCleanUpIsOffWithZeroDaysAndNeedsManageUsers() {
-        String viewer = viewRealmOnlyAdmin();
+        String viewer = admin.tokenOfUserWithRealmManagementRole(realm, "view-realm");
         assertThat(admin.sendRaw("POST", "/admin/realms/" + realm + "/anonymous-users/clean-up", null, viewer).statusCode())
                 .isEqualTo(403);
 
@@ -247,18 +247,5 @@ class InactiveGuestCleanupIT {
                 "email", name + "@example.com", "firstName", "Grace", "lastName", "Hopper",
                 "password", "a-long-password-1", "password-confirm", "a-long-password-1"));
         assertThat(done.reachedApp()).as(done.page()).isTrue();
-    }
-
-    String viewRealmOnlyAdmin() {
-        String username = "viewer-" + System.nanoTime();
-        admin.send("POST", "/admin/realms/" + realm + "/users", AdminApi.read("{\"username\": \"" + username
-                + "\", \"enabled\": true, \"email\": \"" + username + "@example.com\", \"firstName\": \"V\", \"lastName\": \"W\","
-                + " \"credentials\": [{\"type\": \"password\", \"value\": \"viewer-password\", \"temporary\": false}]}"));
-        String id = admin.get("/admin/realms/" + realm + "/users?username=" + username + "&exact=true").get(0).get("id").asText();
-        String management = admin.get("/admin/realms/" + realm + "/clients?clientId=realm-management").get(0).get("id").asText();
-        JsonNode role = admin.get("/admin/realms/" + realm + "/clients/" + management + "/roles/view-realm");
-        admin.send("POST", "/admin/realms/" + realm + "/users/" + id + "/role-mappings/clients/" + management,
-                AdminApi.JSON.createArrayNode().add(role));
-        return admin.tokenOf(realm, username, "viewer-password");
     }
 }

@@ -144,6 +144,23 @@ public final class AdminApi {
         return result;
     }
 
+    /** A user of the realm with one role of its realm-management client (or none), and its token. */
+    public String tokenOfUserWithRealmManagementRole(String realm, String role) {
+        String username = "admin-" + (role == null ? "none" : role) + "-" + java.util.UUID.randomUUID().toString().substring(0, 6);
+        ObjectNode user = JSON.createObjectNode().put("username", username).put("enabled", true)
+                .put("email", username + "@example.com").put("firstName", "A").put("lastName", "B").put("emailVerified", true);
+        user.putArray("credentials").addObject().put("type", "password").put("value", "admin-password").put("temporary", false);
+        send("POST", "/admin/realms/" + realm + "/users", user);
+        String userId = get("/admin/realms/" + realm + "/users?username=" + username + "&exact=true").get(0).get("id").asText();
+        if (role != null) {
+            String managementId = get("/admin/realms/" + realm + "/clients?clientId=realm-management").get(0).get("id").asText();
+            JsonNode roleRep = get("/admin/realms/" + realm + "/clients/" + managementId + "/roles/" + role);
+            send("POST", "/admin/realms/" + realm + "/users/" + userId + "/role-mappings/clients/" + managementId,
+                    JSON.createArrayNode().add(roleRep));
+        }
+        return tokenOf(realm, username, "admin-password");
+    }
+
     public JsonNode events(String realm, String type) {
         return get("/admin/realms/" + realm + "/events?type=" + type);
     }
