@@ -7,14 +7,22 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import dev.anonymoususers.testing.Addresses;
 import dev.anonymoususers.testing.AdminApi;
 import dev.anonymoususers.testing.DeviceAssertions;
 import dev.anonymoususers.testing.DeviceKeyClient;
 import dev.anonymoususers.testing.KeycloakCluster;
+import dev.anonymoususers.testing.KeycloakServer;
 import dev.anonymoususers.testing.OidcClient;
 import java.time.Duration;
 import java.time.Instant;
@@ -182,7 +190,7 @@ class TwoNodeClusterIT {
     }
 
     @Test
-    @Order(Integer.MAX_VALUE - 1)
+    @Order(Integer.MAX_VALUE - 2)
     void whatADeviceGuestStoresInPostgreSql() throws Exception {
         int guests = 200;
         long bytesBefore = relationBytes();
@@ -226,9 +234,9 @@ class TwoNodeClusterIT {
         }
     }
 
-    /** Last: it moves both nodes' clocks 31 days on, which ends every other test's guests too. */
+    /** Near the end: it moves both nodes' clocks 31 days on, which ends every earlier test's guests too. */
     @Test
-    @Order(Integer.MAX_VALUE)
+    @Order(Integer.MAX_VALUE - 1)
     void theScheduledCleanUpRunsOncePerClusterNotOncePerNode() throws Exception {
         for (int i = 0; i < 5; i++) {
             DeviceKeyClient node = i % 2 == 0 ? onA(Addresses.next()) : onB(Addresses.next());
@@ -262,6 +270,156 @@ class TwoNodeClusterIT {
         double removed = cluster.a().counter(realm, "anonymous_users_clean_up_removed_total")
                 + cluster.b().counter(realm, "anonymous_users_clean_up_removed_total");
         assertThat(removed).isEqualTo(5);
+    }
+
+    /**
+     * Last: node A ends as a crash would ({@code kill -9}) in the middle of device sign-ups and promotions sent to
+     * both nodes. Every request answered with success is in the database, node B answers every request sent to it,
+     * before, during and after the crash, and every user is wholly a guest or wholly promoted.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void nodeAKilledMidStreamLosesNothingThatSucceededAndNodeBServesOn() throws Exception {
+        RequestStream stream = new RequestStream();
+        ExecutorService workers = Executors.newFixedThreadPool(4);
+        List<Future<?>> running = new ArrayList<>();
+        for (int worker = 0; worker < 4; worker++) {
+            int first = worker;
+            running.add(workers.submit(() -> stream.run(first)));
+        }
+        Thread.sleep(6000);
+        long killedAt = System.nanoTime();
+        cluster.a().kill();
+        Thread.sleep(8000);
+        stream.stop = true;
+        for (Future<?> worker : running) {
+            worker.get(2, TimeUnit.MINUTES);
+        }
+        workers.shutdown();
+
+        List<Outcome> outcomes = List.copyOf(stream.outcomes);
+        String summary = RequestStream.summary(outcomes, killedAt);
+        System.out.println("Node A killed mid-stream: " + summary);
+        assertThat(outcomes).as("answered by A before the crash: " + summary)
+                .anyMatch(o -> o.node() == cluster.a() && o.ok() && o.at() < killedAt);
+        assertThat(outcomes).as("answered by B after the crash: " + summary)
+                .anyMatch(o -> o.node() == cluster.b() && o.ok() && o.at() > killedAt);
+        assertThat(outcomes).as("refused by A after the crash: " + summary)
+                .anyMatch(o -> o.node() == cluster.a() && !o.ok() && o.at() > killedAt);
+        assertThat(outcomes).as("node B answered every request: " + summary)
+                .filteredOn(o -> o.node() == cluster.b() && !o.ok()).isEmpty();
+        assertThat(outcomes).as("promotions that succeeded").anyMatch(o -> o.kind().equals("promotion") && o.ok());
+
+        Map<String, UserRows> users = usersOfTheRealm();
+        for (Outcome success : outcomes.stream().filter(Outcome::ok).toList()) {
+            UserRows user = users.get(success.sub());
+            assertThat(user).as(success + " is in the database").isNotNull();
+            if (success.kind().equals("promotion")) {
+                assertThat(user.promoted()).as(success + ": " + user).isTrue();
+                assertThat(user.email()).isEqualTo(success.email());
+            }
+        }
+        assertThat(users.values()).as("every user wholly a guest or wholly promoted")
+                .allMatch(user -> user.guest() || user.promoted());
+    }
+
+    /** One request of the stream (a sign-up is a challenge and a grant; a promotion the browser trip), as answered. */
+    record Outcome(KeycloakServer node, String kind, boolean ok, long at, String sub, String email) {
+        @Override
+        public String toString() {
+            return kind + " of " + sub + (ok ? " succeeded" : " failed");
+        }
+    }
+
+    /** A device guest the stream created and may promote. */
+    record Guest(KeyPair key, String sub) {
+    }
+
+    /** Sign-ups and promotions, each worker alternating between the nodes, until told to stop. */
+    class RequestStream {
+        final Queue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+        final Queue<Guest> guests = new ConcurrentLinkedQueue<>();
+        volatile boolean stop;
+
+        void run(int worker) {
+            for (int i = worker; !stop; i++) {
+                KeycloakServer node = i % 2 == 0 ? cluster.a() : cluster.b();
+                Guest guest = i % 3 == 0 ? guests.poll() : null;
+                outcomes.add(guest == null ? signUp(node) : promote(node, guest));
+            }
+        }
+
+        Outcome signUp(KeycloakServer node) {
+            KeyPair key = DeviceAssertions.ecP256();
+            try {
+                DeviceKeyClient device = new DeviceKeyClient(node, realm, "web-app").from(Addresses.next());
+                DeviceKeyClient.Answer answer = device.signIn(DeviceAssertions.signedBy(key).challenge(device.challenge()).build());
+                if (answer.ok()) {
+                    guests.add(new Guest(key, answer.sub()));
+                }
+                return new Outcome(node, "sign-up", answer.ok(), System.nanoTime(), answer.ok() ? answer.sub() : null, null);
+            } catch (RuntimeException unreachable) {
+                return new Outcome(node, "sign-up", false, System.nanoTime(), null, null);
+            }
+        }
+
+        Outcome promote(KeycloakServer node, Guest guest) {
+            String name = "promoted-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+            String email = name + "@example.com";
+            try {
+                String address = Addresses.next();
+                DeviceKeyClient device = new DeviceKeyClient(node, realm, "web-app").from(address);
+                String assertion = DeviceAssertions.signedBy(guest.key()).challenge(device.challenge()).action("promote").build();
+                OidcClient browser = new OidcClient(node, realm, "web-app", REDIRECT_URI).from(address);
+                OidcClient.Authorization page = browser.authorize(Map.of("login_hint", "anonymous:" + assertion,
+                        "kc_action", "promote-anonymous"));
+                OidcClient.Authorization done = browser.submit(page, "kc-promote-anonymous-form", Map.of("username", name,
+                        "email", email, "firstName", "Grace", "lastName", "Hopper",
+                        "password", "a-long-password-1", "password-confirm", "a-long-password-1"));
+                boolean ok = "success".equals(done.parameter("kc_action_status"));
+                return new Outcome(node, "promotion", ok, System.nanoTime(), guest.sub(), email);
+            } catch (RuntimeException unreachable) {
+                return new Outcome(node, "promotion", false, System.nanoTime(), guest.sub(), email);
+            }
+        }
+
+        static String summary(List<Outcome> outcomes, long killedAt) {
+            Map<String, Long> counts = outcomes.stream().collect(java.util.stream.Collectors.groupingBy(
+                    o -> o.kind() + (o.node().baseUrl().contains("127.0.0.1") ? " on A" : " on B")
+                            + (o.at() < killedAt ? " before" : " after") + " the crash, " + (o.ok() ? "ok" : "failed"),
+                    java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+            return counts.toString();
+        }
+    }
+
+    /** What the database holds for one user: the parts a promotion changes together. */
+    record UserRows(boolean marked, String email, boolean password, int deviceKeys) {
+        boolean guest() {
+            return marked && email == null && !password;
+        }
+
+        boolean promoted() {
+            return !marked && email != null && password && deviceKeys == 0;
+        }
+    }
+
+    Map<String, UserRows> usersOfTheRealm() throws Exception {
+        Map<String, UserRows> users = new java.util.HashMap<>();
+        try (Connection db = cluster.database(); PreparedStatement query = db.prepareStatement("select u.ID, u.EMAIL,"
+                + " exists (select 1 from USER_ATTRIBUTE a where a.USER_ID = u.ID and a.NAME = 'anonymous' and a.VALUE = 'true'),"
+                + " exists (select 1 from CREDENTIAL c where c.USER_ID = u.ID and c.TYPE = 'password'),"
+                // A device key signs in only while its credential exists (its ANON_DEVICE_KEY row is only the index).
+                + " (select count(*) from CREDENTIAL c where c.USER_ID = u.ID and c.TYPE = 'device-key')"
+                + " from USER_ENTITY u join REALM r on r.ID = u.REALM_ID where r.NAME = ?")) {
+            query.setString(1, realm);
+            try (ResultSet result = query.executeQuery()) {
+                while (result.next()) {
+                    users.put(result.getString(1), new UserRows(result.getBoolean(3), result.getString(2), result.getBoolean(4),
+                            result.getInt(5)));
+                }
+            }
+        }
+        return users;
     }
 
     /** The intervals of the clean-up schedule that ran on this node, from its log. */

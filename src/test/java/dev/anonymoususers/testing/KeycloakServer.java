@@ -208,6 +208,12 @@ public final class KeycloakServer implements ExtensionContext.Store.CloseableRes
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
+    /** Ends the server as a crash would: SIGKILL to kc.sh and its JVM, no shutdown, no goodbye to the cluster. */
+    public void kill() throws InterruptedException {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly().waitFor();
+    }
+
     @Override
     public void close() {
         if (!process.isAlive()) {
