@@ -249,6 +249,23 @@ class GuestLimitsIT {
     }
 
     @Test
+    void oneRequestSignInsCountAgainstThePerAddressChallengeLimit() {
+        DeviceKeyClient device = app.from(newAddress());
+        java.security.KeyPair key = dev.anonymoususers.testing.DeviceAssertions.ecP256();
+        for (int i = 0; i < 59; i++) {
+            assertThat(device.requestChallenge().statusCode()).isEqualTo(200);
+        }
+        assertThat(device.signIn(dev.anonymoususers.testing.DeviceAssertions.signedBy(key).ownId().build()).ok()).isTrue();
+
+        DeviceKeyClient.Answer refused = device.signIn(dev.anonymoususers.testing.DeviceAssertions.signedBy(key).ownId().build());
+
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.error()).isEqualTo("temporarily_unavailable");
+        assertThat(refused.errorDescription()).contains("limited to 60 per minute").contains("its own jti counts as one");
+        assertThat(device.requestChallenge().statusCode()).isEqualTo(429);
+    }
+
+    @Test
     void theChallengeEndpointIsLimitedPerAddress() {
         DeviceKeyClient device = app.from(newAddress());
         for (int i = 0; i < 60; i++) {

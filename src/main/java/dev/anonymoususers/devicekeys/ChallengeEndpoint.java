@@ -4,8 +4,6 @@ import java.util.Map;
 
 import dev.anonymoususers.AnonymousUsersConfig;
 import dev.anonymoususers.GuestMetrics;
-import dev.anonymoususers.RequestAddress;
-import dev.anonymoususers.SlidingWindowLimit;
 import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -14,7 +12,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.keycloak.common.util.Time;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -32,9 +29,6 @@ import org.keycloak.services.resource.RealmResourceProvider;
  * gets ({@link ChallengeRateLimit}). Past the limit: HTTP 429 with {@code Retry-After}.
  */
 public class ChallengeEndpoint implements RealmResourceProvider {
-
-    /** Reason of a refusal for too many challenges from one address. */
-    static final String LIMIT_REASON = "anonymous_challenge_limit";
 
     private final KeycloakSession session;
     private final ChallengeRateLimit rateLimit;
@@ -62,13 +56,12 @@ public class ChallengeEndpoint implements RealmResourceProvider {
                     .type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(Map.of("error", "access_denied", "error_description", AnonymousUsersConfig.DISABLED_DESCRIPTION)));
         }
-        SlidingWindowLimit.Admission admission = rateLimit.admit(realm.getId() + "." + RequestAddress.of(session), Time.currentTime());
-        if (!admission.admitted()) {
+        try {
+            rateLimit.admit(session, realm);
+        } catch (DeviceKeyError limitReached) {
             // Counted, not recorded as an event: a flood must not turn into database writes.
-            GuestMetrics.refused(realm, LIMIT_REASON);
-            return DeviceKeyError.limitReached(LIMIT_REASON, "Challenges for this address are limited to "
-                    + rateLimit.limit() + " per minute (challenges-per-address-per-minute); retry after "
-                    + admission.retryAfterSeconds() + " seconds", admission.retryAfterSeconds()).response(cors);
+            GuestMetrics.refused(realm, limitReached.eventError());
+            return limitReached.response(cors);
         }
         String challenge = new Challenges(session).issue(realm, config.challengeLifetimeSeconds());
         return cors.add(Response.ok(Map.of("challenge", challenge, "expires_in", config.challengeLifetimeSeconds()))

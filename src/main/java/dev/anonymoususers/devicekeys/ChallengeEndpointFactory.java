@@ -22,6 +22,12 @@ public class ChallengeEndpointFactory implements RealmResourceProviderFactory {
     /** One per node, shared by every request the node serves. */
     private ChallengeRateLimit rateLimit = new ChallengeRateLimit(DEFAULT_CHALLENGES_PER_ADDRESS_PER_MINUTE);
 
+    /** This node's per-address challenge limit, which one-request sign-ins count against too. */
+    static ChallengeRateLimit rateLimit(KeycloakSession session) {
+        return ((ChallengeEndpointFactory) session.getKeycloakSessionFactory()
+                .getProviderFactory(RealmResourceProvider.class, ID)).rateLimit;
+    }
+
     @Override
     public String getId() {
         return ID;

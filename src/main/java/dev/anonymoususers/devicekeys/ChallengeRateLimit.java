@@ -4,7 +4,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.anonymoususers.RequestAddress;
 import dev.anonymoususers.SlidingWindowLimit;
+import org.keycloak.common.util.Time;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 
 /**
  * How many challenges one address gets per minute from this node: counted in this node's memory, not in the
@@ -14,8 +18,14 @@ import dev.anonymoususers.SlidingWindowLimit;
  * <p>Counters live for two windows (the previous one still weighs in, as in {@link SlidingWindowLimit}); at most
  * {@value #MAX_TRACKED_ADDRESSES} addresses are tracked per window, so memory stays bounded under a flood from
  * many addresses, past which new addresses are not counted until the next window.
+ *
+ * <p>A device assertion with its own {@code jti} (one-request sign-in) counts as one challenge: it is the other way
+ * to put one spent mark into the cluster's single-use store, and the same limit bounds both.
  */
 final class ChallengeRateLimit {
+
+    /** Reason of a refusal for too many challenges from one address. */
+    static final String LIMIT_REASON = "anonymous_challenge_limit";
 
     static final int MAX_TRACKED_ADDRESSES = 100_000;
     private static final long WINDOW_SECONDS = 60;
@@ -32,6 +42,16 @@ final class ChallengeRateLimit {
     /** Challenges per address per minute; 0 means no limit. */
     int limit() {
         return limit;
+    }
+
+    /** Counts one challenge of the request's address in {@code realm}, or refuses it with 429 and Retry-After. */
+    void admit(KeycloakSession session, RealmModel realm) throws DeviceKeyError {
+        SlidingWindowLimit.Admission admission = admit(realm.getId() + "." + RequestAddress.of(session), Time.currentTime());
+        if (!admission.admitted()) {
+            throw DeviceKeyError.limitReached(LIMIT_REASON, "Challenges for this address are limited to " + limit
+                    + " per minute (challenges-per-address-per-minute; a sign-in with its own jti counts as one); retry after "
+                    + admission.retryAfterSeconds() + " seconds", admission.retryAfterSeconds());
+        }
     }
 
     /** Counts one challenge for {@code key} at {@code nowSeconds}, if the limit leaves room for it. */

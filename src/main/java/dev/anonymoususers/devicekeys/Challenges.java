@@ -24,6 +24,7 @@ final class Challenges {
     static final String TYPE = "anonymous-users-challenge";
     private static final String REALM_CLAIM = "realm";
     private static final String SPENT_PREFIX = "anonymous-users.challenge-spent.";
+    private static final String OWN_ID_PREFIX = "anonymous-users.assertion-spent.";
 
     private final KeycloakSession session;
 
@@ -59,6 +60,16 @@ final class Challenges {
         }
         if (!session.singleUseObjects().putIfAbsent(SPENT_PREFIX + claims.getId(), secondsLeft + 1)) {
             throw DeviceKeyError.invalidGrant("The challenge was already used; request a new one for each assertion");
+        }
+    }
+
+    /**
+     * Spends the own {@code jti} of an assertion that came without a challenge: the device's own one-time challenge,
+     * kept in the same cluster-wide store for {@code seconds}, per key, so one device's ids never meet another's.
+     */
+    void spendOwnId(RealmModel realm, String thumbprint, String jti, long seconds) throws DeviceKeyError {
+        if (!session.singleUseObjects().putIfAbsent(OWN_ID_PREFIX + realm.getId() + "." + thumbprint + "." + jti, seconds)) {
+            throw DeviceKeyError.invalidGrant("This assertion (its jti) was already used; sign each assertion with a new jti");
         }
     }
 

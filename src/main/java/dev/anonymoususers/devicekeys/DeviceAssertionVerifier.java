@@ -10,6 +10,12 @@ import org.keycloak.crypto.Algorithm;
  * its form, then its challenge (used up by this very attempt, successful or not), then its header, claims and key,
  * and last its signature, checked with Keycloak's own signature providers.
  *
+ * <p>An assertion proves it is fresh in one of two ways, never both: a {@code challenge} from the challenge
+ * endpoint (two requests; any device clock within {@value #MAX_CLOCK_SKEW_SECONDS} seconds), or its own
+ * {@code jti} with an {@code iat} within {@value #OWN_ID_WINDOW_SECONDS} seconds of the server's clock (one request,
+ * as RFC 7523 client assertions and RFC 9449 DPoP proofs do). An own {@code jti} is spent only once the signature
+ * verifies, so nobody but the key's holder can use up or store one.
+ *
  * <p>The one place that verifies assertions, for the token endpoint and the browser alike.
  */
 final class DeviceAssertionVerifier {
@@ -20,16 +26,26 @@ final class DeviceAssertionVerifier {
     /** Accepted algorithms; each key signs with exactly one of them. */
     static final Set<String> ALGORITHMS = Set.of(Algorithm.ES256, Algorithm.RS256, Algorithm.EdDSA);
 
-    /** How far {@code iat} may be from the server's clock: device clocks drift; the challenge bounds freshness. */
+    /** How far {@code iat} may be from the server's clock with a challenge: device clocks drift; the challenge bounds freshness. */
     static final long MAX_CLOCK_SKEW_SECONDS = 300;
 
-    private final ChallengeConsumer challenges;
+    /** How far {@code iat} may be from the server's clock without a challenge: the assertion's whole life. */
+    static final long OWN_ID_WINDOW_SECONDS = 60;
+
+    /** An own {@code jti}: at least 128 bits as base64url (22 characters), or a UUID; at most 64 characters. */
+    private static final java.util.regex.Pattern OWN_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{22,64}");
+
+    private final Freshness freshness;
     private final KeyLookup keys;
     private final SignatureCheck signatures;
 
-    /** Uses up a challenge, or says why it cannot. */
-    interface ChallengeConsumer {
-        void consume(String challenge) throws DeviceKeyError;
+    /** Uses up what makes an assertion fresh, or says why it cannot. */
+    interface Freshness {
+        /** Uses up a challenge from the challenge endpoint. */
+        void spendChallenge(String challenge) throws DeviceKeyError;
+
+        /** Uses up the assertion's own {@code jti} of {@code thumbprint}'s key, remembered for {@code seconds}. */
+        void spendOwnId(String thumbprint, String jti, long seconds) throws DeviceKeyError;
     }
 
     /** Finds a registered key by its thumbprint, for assertions that send {@code kid}. */
@@ -46,8 +62,8 @@ final class DeviceAssertionVerifier {
     record Verified(DeviceKey key, DeviceAction action, boolean sentByKid) {
     }
 
-    DeviceAssertionVerifier(ChallengeConsumer challenges, KeyLookup keys, SignatureCheck signatures) {
-        this.challenges = challenges;
+    DeviceAssertionVerifier(Freshness freshness, KeyLookup keys, SignatureCheck signatures) {
+        this.freshness = freshness;
         this.keys = keys;
         this.signatures = signatures;
     }
@@ -56,10 +72,19 @@ final class DeviceAssertionVerifier {
         DeviceAssertion assertion = DeviceAssertion.parse(compact);
 
         String challenge = assertion.payloadString("challenge");
-        if (challenge == null || challenge.isEmpty()) {
-            throw DeviceKeyError.invalidGrant("The assertion has no challenge claim; get one from the challenge endpoint");
+        boolean hasOwnId = assertion.payload().containsKey("jti");
+        if (assertion.payload().containsKey("challenge") && hasOwnId) {
+            throw DeviceKeyError.invalidGrant("The assertion has both a challenge and a jti claim; send one of them: "
+                    + "a challenge from the challenge endpoint, or a new jti with the current iat");
         }
-        challenges.consume(challenge);
+        if (!hasOwnId && (challenge == null || challenge.isEmpty())) {
+            throw DeviceKeyError.invalidGrant("The assertion has neither a challenge nor a jti claim: get a challenge from "
+                    + "the challenge endpoint, or sign a new jti with the current iat");
+        }
+        String ownId = hasOwnId ? ownId(assertion.payload().get("jti")) : null;
+        if (!hasOwnId) {
+            freshness.spendChallenge(challenge);
+        }
 
         String type = assertion.headerString("typ");
         if (!TYPE.equals(type)) {
@@ -76,7 +101,7 @@ final class DeviceAssertionVerifier {
                 DeviceKeyError.invalidGrant(assertion.payload().get("action") == null
                         ? "The assertion has no action claim; use auth or promote"
                         : "The assertion action " + assertion.payload().get("action") + " is unknown; use auth or promote"));
-        checkIssuedAt(assertion.payload().get("iat"));
+        long issuedAt = issuedAt(assertion.payload().get("iat"), hasOwnId);
 
         boolean sentByKid = !assertion.header().containsKey("jwk");
         DeviceKey key = sentByKid ? keyById(assertion.headerString("kid")) : DeviceKey.fromHeader(assertion.header().get("jwk"));
@@ -90,6 +115,11 @@ final class DeviceAssertionVerifier {
         if (!signatures.verifies(key, assertion.signingInput(), assertion.signature())) {
             throw DeviceKeyError.invalidGrant("The assertion signature does not verify with the "
                     + (sentByKid ? "registered key of this kid" : "key in the jwk header"));
+        }
+        if (hasOwnId) {
+            // Kept until its iat leaves the window, after which the iat alone refuses the assertion.
+            long seconds = issuedAt + OWN_ID_WINDOW_SECONDS - Time.currentTime() + 1;
+            freshness.spendOwnId(key.thumbprint(), ownId, Math.max(1, seconds));
         }
         return new Verified(key, action, sentByKid);
     }
@@ -114,14 +144,27 @@ final class DeviceAssertionVerifier {
         return keys.byThumbprint(kid);
     }
 
-    private static void checkIssuedAt(Object iat) throws DeviceKeyError {
+    private static String ownId(Object jti) throws DeviceKeyError {
+        if (!(jti instanceof String id) || !OWN_ID.matcher(id).matches()) {
+            throw DeviceKeyError.invalidGrant("The assertion jti must be a new random string of 22 to 64 characters "
+                    + "(letters, digits, - and _): 16 random bytes in base64url, or a UUID");
+        }
+        return id;
+    }
+
+    private static long issuedAt(Object iat, boolean withOwnId) throws DeviceKeyError {
         if (!(iat instanceof Number number)) {
             throw DeviceKeyError.invalidGrant("The assertion has no numeric iat claim (seconds since the epoch)");
         }
-        long skew = Math.abs(Time.currentTime() - number.longValue());
-        if (skew > MAX_CLOCK_SKEW_SECONDS) {
+        long issuedAt = number.longValue();
+        long skew = Math.abs(Time.currentTime() - issuedAt);
+        long allowed = withOwnId ? OWN_ID_WINDOW_SECONDS : MAX_CLOCK_SKEW_SECONDS;
+        if (skew > allowed) {
             throw DeviceKeyError.invalidGrant("The assertion iat is " + skew + " seconds away from the server's clock; at most "
-                    + MAX_CLOCK_SKEW_SECONDS + " are accepted");
+                    + allowed + " are accepted" + (withOwnId
+                            ? " for an assertion with its own jti. A device whose clock is off signs a challenge instead"
+                            : ""));
         }
+        return issuedAt;
     }
 }

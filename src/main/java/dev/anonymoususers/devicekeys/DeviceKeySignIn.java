@@ -45,7 +45,18 @@ public final class DeviceKeySignIn {
         DeviceKeys keys = new DeviceKeys(session, realm);
         Challenges challenges = new Challenges(session);
         DeviceAssertionVerifier verifier = new DeviceAssertionVerifier(
-                challenge -> challenges.spend(realm, challenge),
+                new DeviceAssertionVerifier.Freshness() {
+                    @Override
+                    public void spendChallenge(String challenge) throws DeviceKeyError {
+                        challenges.spend(realm, challenge);
+                    }
+
+                    @Override
+                    public void spendOwnId(String thumbprint, String jti, long seconds) throws DeviceKeyError {
+                        ChallengeEndpointFactory.rateLimit(session).admit(session, realm);
+                        challenges.spendOwnId(realm, thumbprint, jti, seconds);
+                    }
+                },
                 keys::byThumbprint,
                 (key, signingInput, signature) -> key.verifies(session, signingInput, signature));
 

@@ -105,6 +105,18 @@ class TwoNodeClusterIT {
     }
 
     @Test
+    void aOneRequestAssertionSpentOnNodeAIsRefusedOnNodeB() {
+        KeyPair key = DeviceAssertions.ecP256();
+        String assertion = DeviceAssertions.signedBy(key).ownId().build();
+        assertThat(onA(Addresses.next()).signIn(assertion).ok()).isTrue();
+
+        DeviceKeyClient.Answer replay = onB(Addresses.next()).signIn(assertion);
+
+        assertThat(replay.status()).isEqualTo(400);
+        assertThat(replay.errorDescription()).contains("already used");
+    }
+
+    @Test
     void thePerAddressLimitHoldsAcrossBothNodes() {
         admin.sendRaw("PUT", "/admin/realms/" + realm + "/anonymous-users", "{\"guestsPerAddressPerHour\": 6}", admin.adminToken());
         String address = Addresses.next();

@@ -23,6 +23,7 @@ import org.keycloak.util.JWKSUtils;
 class DeviceAssertionVerifierTest {
 
     final List<String> consumed = new ArrayList<>();
+    final java.util.Map<String, Long> ownIdsSpent = new java.util.LinkedHashMap<>();
     final KeyPair registered = DeviceAssertions.ecP256();
 
     @BeforeAll
@@ -32,7 +33,19 @@ class DeviceAssertionVerifierTest {
 
     DeviceAssertionVerifier verifier() {
         return new DeviceAssertionVerifier(
-                consumed::add,
+                new DeviceAssertionVerifier.Freshness() {
+                    @Override
+                    public void spendChallenge(String challenge) {
+                        consumed.add(challenge);
+                    }
+
+                    @Override
+                    public void spendOwnId(String thumbprint, String jti, long seconds) throws DeviceKeyError {
+                        if (ownIdsSpent.putIfAbsent(thumbprint + "." + jti, seconds) != null) {
+                            throw DeviceKeyError.invalidGrant("already used");
+                        }
+                    }
+                },
                 thumbprint -> {
                     if (!thumbprint.equals(DeviceAssertions.thumbprint(registered))) {
                         throw DeviceKeyError.invalidGrant("No device key with this kid");
@@ -120,12 +133,76 @@ class DeviceAssertionVerifierTest {
         KeyPair key = DeviceAssertions.ecP256();
         assertRefused(assertion(key).claim("iat", "yesterday").build(), "invalid_grant", "no numeric iat claim");
         assertRefused(assertion(key).claim("iat", System.currentTimeMillis() / 1000 + 3600).build(), "invalid_grant", "seconds away");
-        assertRefused(assertion(key).claim("challenge", "").build(), "invalid_grant", "no challenge claim");
+        assertRefused(assertion(key).claim("challenge", "").build(), "invalid_grant", "neither a challenge nor a jti claim");
     }
 
     @Test
     void iatWithinFiveMinutesOfTheServerClockIsAccepted() throws Exception {
         verifier().verify(assertion(DeviceAssertions.ecP256()).claim("iat", System.currentTimeMillis() / 1000 - 250).build());
+    }
+
+    DeviceAssertions.Builder oneRequest(KeyPair key) {
+        return DeviceAssertions.signedBy(key).ownId();
+    }
+
+    @Test
+    void assertionWithItsOwnJtiNeedsNoChallengeAndIsSpentForItsWindow() throws Exception {
+        KeyPair key = DeviceAssertions.ecP256();
+        String jti = "k3Hq0Z6yYwV2nS8pXb1tGg";
+
+        DeviceAssertionVerifier.Verified verified = verifier().verify(oneRequest(key).claim("jti", jti).build());
+
+        assertThat(verified.key().thumbprint()).isEqualTo(DeviceAssertions.thumbprint(key));
+        assertThat(consumed).isEmpty();
+        assertThat(ownIdsSpent).containsOnlyKeys(DeviceAssertions.thumbprint(key) + "." + jti);
+        assertThat(ownIdsSpent.values().iterator().next()).isBetween(60L, 62L); // iat now: the rest of its minute, and one
+        assertRefused(oneRequest(key).claim("jti", jti).build(), "invalid_grant", "already used");
+    }
+
+    @Test
+    void aUuidIsAGoodJti() throws Exception {
+        verifier().verify(oneRequest(DeviceAssertions.ecP256()).claim("jti", java.util.UUID.randomUUID().toString()).build());
+        assertThat(ownIdsSpent).hasSize(1);
+    }
+
+    @Test
+    void ownJtiIsSpentOnlyWhenTheSignatureVerifies() {
+        assertRefused(oneRequest(DeviceAssertions.ecP256()).signWith(DeviceAssertions.ecP256()).build(), "invalid_grant",
+                "signature does not verify");
+        assertRefused(oneRequest(DeviceAssertions.ecP256()).header("typ", "JWT").build(), "invalid_grant", "typ");
+
+        assertThat(ownIdsSpent).isEmpty();
+    }
+
+    @Test
+    void freshnessIsAChallengeOrAnOwnJtiNeverBothAndNeverNeither() {
+        KeyPair key = DeviceAssertions.ecP256();
+        assertRefused(oneRequest(key).challenge("challenge-1").build(), "invalid_grant", "both a challenge and a jti");
+        assertRefused(DeviceAssertions.signedBy(key).build(), "invalid_grant", "neither a challenge nor a jti claim");
+        assertThat(consumed).isEmpty();
+        assertThat(ownIdsSpent).isEmpty();
+    }
+
+    @Test
+    void ownJtiMustBeLongAndRandomLooking() {
+        KeyPair key = DeviceAssertions.ecP256();
+        for (Object bad : List.of("1", "short-id", "x".repeat(65), "has spaces in it 0123456789", "slash/slash/slash/slash/", 12345678901234567L)) {
+            assertRefused(oneRequest(key).claim("jti", bad).build(), "invalid_grant", "jti must be a new random string");
+        }
+        assertThat(ownIdsSpent).isEmpty();
+    }
+
+    @Test
+    void ownJtiNeedsAnIatWithinAMinuteAndSaysWhatToDoWhenTheClockIsOff() throws Exception {
+        KeyPair key = DeviceAssertions.ecP256();
+        long now = System.currentTimeMillis() / 1000;
+        verifier().verify(oneRequest(key).claim("iat", now - 50).build());
+        verifier().verify(oneRequest(key).claim("iat", now + 50).build());
+        verifier().verify(oneRequest(key).claim("iat", now + 0.5).build()); // a NumericDate may have a fraction (RFC 7519)
+
+        assertRefused(oneRequest(key).claim("iat", now - 90).build(), "invalid_grant", "signs a challenge instead");
+        assertRefused(oneRequest(key).claim("iat", now + 90).build(), "invalid_grant", "at most 60 are accepted");
+        assertRefused(oneRequest(key).claim("iat", null).build(), "invalid_grant", "no numeric iat claim");
     }
 
     @Test

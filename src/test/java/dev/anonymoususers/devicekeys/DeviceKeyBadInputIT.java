@@ -118,7 +118,7 @@ class DeviceKeyBadInputIT extends DeviceKeyRealm {
     @Test
     void missingChallengeIsRefused() {
         refused(() -> app.signIn(DeviceAssertions.signedBy(DeviceAssertions.ecP256()).build()),
-                "invalid_grant", "no challenge claim");
+                "invalid_grant", "neither a challenge nor a jti claim");
     }
 
     @Test

@@ -94,6 +94,67 @@ class DeviceKeyGrantIT extends DeviceKeyRealm {
         assertThat(admin.countUsers(realm)).isEqualTo(users);
     }
 
+    /** The one-request form: the assertion carries its own jti and the current iat, no challenge. */
+    String oneRequest(KeyPair key) {
+        return DeviceAssertions.signedBy(key).ownId().build();
+    }
+
+    @Smoke
+    @Test
+    void aDeviceSignsUpAndBackInWithOneRequestEachAndNoChallenge() {
+        KeyPair key = DeviceAssertions.ecP256();
+        int users = admin.countUsers(realm);
+
+        DeviceKeyClient.Answer first = app.signIn(oneRequest(key));
+        DeviceKeyClient.Answer again = app.signIn(DeviceAssertions.signedBy(key).ownId().kidInsteadOfJwk().build());
+
+        assertThat(first.status()).as(first.body().toString()).isEqualTo(200);
+        assertThat(first.tokens().idTokenClaims().get("is_anonymous").asBoolean()).isTrue();
+        assertThat(again.status()).as(again.body().toString()).isEqualTo(200);
+        assertThat(again.sub()).isEqualTo(first.sub());
+        assertThat(admin.countUsers(realm)).isEqualTo(users + 1);
+        assertThat(app.signIn(assertion(key)).sub()).as("the challenge form keeps working").isEqualTo(first.sub());
+    }
+
+    @Test
+    void aOneRequestAssertionIsSpentByItsFirstUseAndAReplayChangesNothing() {
+        KeyPair key = DeviceAssertions.ecP256();
+        String assertion = oneRequest(key);
+        String sub = app.signIn(assertion).sub();
+        int sessions = admin.get("/admin/realms/" + realm + "/users/" + sub + "/sessions").size();
+
+        DeviceKeyClient.Answer replay = app.signIn(assertion);
+
+        assertThat(replay.status()).isEqualTo(400);
+        assertThat(replay.error()).isEqualTo("invalid_grant");
+        assertThat(replay.errorDescription()).contains("already used").contains("new jti");
+        assertThat(admin.get("/admin/realms/" + realm + "/users/" + sub + "/sessions")).hasSize(sessions);
+    }
+
+    @Test
+    void aOneRequestAssertionFromADeviceWhoseClockIsOffIsRefusedWithWhatToDo() {
+        long now = System.currentTimeMillis() / 1000;
+        int users = admin.countUsers(realm);
+
+        DeviceKeyClient.Answer late = app.signIn(DeviceAssertions.signedBy(DeviceAssertions.ecP256()).ownId().claim("iat", now - 120).build());
+
+        assertThat(late.status()).isEqualTo(400);
+        assertThat(late.errorDescription()).contains("at most 60 are accepted").contains("signs a challenge instead");
+        assertThat(admin.countUsers(realm)).isEqualTo(users);
+    }
+
+    @Test
+    void theBrowserAcceptsTheOneRequestFormAsLoginHint() {
+        KeyPair key = DeviceAssertions.ecP256();
+        String sub = app.signIn(oneRequest(key)).sub();
+        OidcClient browser = new OidcClient(server, realm, "web-app", REDIRECT_URI);
+
+        OidcClient.Authorization authorization = browser.authorize(Map.of("login_hint", "anonymous:" + oneRequest(key)));
+
+        assertThat(authorization.reachedApp()).as("no page: %s", authorization.page()).isTrue();
+        assertThat(browser.exchange(authorization).idTokenClaims().get("sub").asText()).isEqualTo(sub);
+    }
+
     @Test
     void knownKeyMaySendItsThumbprintAsKidInsteadOfTheKey() {
         KeyPair key = DeviceAssertions.ecP256();

@@ -113,6 +113,14 @@ public final class DeviceAssertions {
             return this;
         }
 
+        /** A new random {@code jti} instead of a challenge: the one-request form (16 random bytes, base64url). */
+        public Builder ownId() {
+            byte[] random = new byte[16];
+            new java.security.SecureRandom().nextBytes(random);
+            payload.put("jti", Base64.getUrlEncoder().withoutPadding().encodeToString(random));
+            return this;
+        }
+
         public Builder action(String action) {
             payload.put("action", action);
             return this;
