@@ -16,6 +16,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,14 +42,12 @@ public class DeviceKeyExample {
         Path keyFile = Path.of(args.length > 3 ? args[3] : "device-key");
         KeyPair keys = loadOrCreate(keyFile);
 
-        // 1. A one-time challenge.
-        String challenge = field(post(url + "/realms/" + realm + "/anonymous/challenge", ""), "challenge");
-
-        // 2. The device assertion: header typ, alg ES256 and the public jwk; payload challenge, action, iat.
+        // 1. The device assertion: header typ, alg ES256 and the public jwk; payload a new jti, action, iat (one
+        //    request: the clock must be within 60 s of the server's; otherwise sign a challenge, docs/device-keys.md).
         ECPublicKey publicKey = (ECPublicKey) keys.getPublic();
         String header = "{\"typ\":\"device-key+jwt\",\"alg\":\"ES256\",\"jwk\":{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\""
                 + coordinate(publicKey.getW().getAffineX()) + "\",\"y\":\"" + coordinate(publicKey.getW().getAffineY()) + "\"}}";
-        String payload = "{\"challenge\":\"" + challenge + "\",\"action\":\"auth\",\"iat\":" + System.currentTimeMillis() / 1000 + "}";
+        String payload = "{\"jti\":\"" + UUID.randomUUID() + "\",\"action\":\"auth\",\"iat\":" + System.currentTimeMillis() / 1000 + "}";
         String signingInput = B64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
                 + B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
         // JOSE wants the 64-byte R||S form (RFC 7518 section 3.4); the JDK gives it with the P1363 variant.
@@ -58,7 +57,7 @@ public class DeviceKeyExample {
         signer.update(signingInput.getBytes(StandardCharsets.US_ASCII));
         String assertion = signingInput + "." + B64.encodeToString(signer.sign());
 
-        // 3. The token endpoint answers with access, refresh and ID token for the device's guest.
+        // 2. The token endpoint answers with access, refresh and ID token for the device's guest.
         String tokens = post(url + "/realms/" + realm + "/protocol/openid-connect/token",
                 "grant_type=" + URLEncoder.encode(GRANT_TYPE, StandardCharsets.UTF_8)
                         + "&assertion=" + assertion + "&client_id=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8));

@@ -17,11 +17,15 @@ export function createDeviceKey() {
   return crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign"]);
 }
 
-/** A compact JWS: header typ device-key+jwt, alg ES256, the public jwk; payload challenge, action, iat. */
-export async function createDeviceAssertion(keyPair, challenge, action = "auth") {
+/**
+ * A compact JWS: header typ device-key+jwt, alg ES256, the public jwk; payload action, iat and either a new random
+ * jti (one request, the device clock within 60 s of the server's) or a challenge from the challenge endpoint.
+ */
+export async function createDeviceAssertion(keyPair, challenge = null, action = "auth") {
   const { kty, crv, x, y } = await crypto.subtle.exportKey("jwk", keyPair.publicKey);
   const header = { typ: "device-key+jwt", alg: "ES256", jwk: { kty, crv, x, y } };
-  const payload = { challenge, action, iat: Math.floor(Date.now() / 1000) };
+  const freshness = challenge ? { challenge } : { jti: base64url(crypto.getRandomValues(new Uint8Array(16))) };
+  const payload = { ...freshness, action, iat: Math.floor(Date.now() / 1000) };
   const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
   // WebCrypto signs ECDSA in the JOSE form (R || S) that ES256 expects.
   const signature = await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, keyPair.privateKey, encoder.encode(signingInput));
@@ -40,18 +44,29 @@ async function fetchChallenge(config) {
   return body.challenge;
 }
 
-/** The device's guest signs in: challenge, assertion, token response (access, refresh and ID token). */
-export async function signInWithDeviceKey(config, keyPair) {
-  const { clientId } = config;
-  const assertion = await createDeviceAssertion(keyPair, await fetchChallenge(config));
-  const tokenResponse = await fetch(`${realmUrl(config)}/protocol/openid-connect/token`, {
+async function exchange(config, assertion) {
+  const response = await fetch(`${realmUrl(config)}/protocol/openid-connect/token`, {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ grant_type: GRANT_TYPE, assertion, client_id: clientId }),
+    body: new URLSearchParams({ grant_type: GRANT_TYPE, assertion, client_id: config.clientId }),
   });
-  const tokens = await tokenResponse.json();
-  if (!tokenResponse.ok) throw new Error(`${tokens.error}: ${tokens.error_description}`);
-  return tokens;
+  return { ok: response.ok, body: await response.json() };
+}
+
+/** The server's answer to a one-request assertion from a device whose clock is off (docs/device-keys.md). */
+function clockIsOff({ ok, body }) {
+  return !ok && body.error === "invalid_grant" && /signs a challenge instead/.test(body.error_description ?? "");
+}
+
+/**
+ * The device's guest signs in: one request with an assertion and its own jti; only a device whose clock is off
+ * takes a challenge first. Answers the token response (access, refresh and ID token).
+ */
+export async function signInWithDeviceKey(config, keyPair) {
+  let answer = await exchange(config, await createDeviceAssertion(keyPair));
+  if (clockIsOff(answer)) answer = await exchange(config, await createDeviceAssertion(keyPair, await fetchChallenge(config)));
+  if (!answer.ok) throw new Error(`${answer.body.error}: ${answer.body.error_description}`);
+  return answer.body;
 }
 
 /**
@@ -59,5 +74,5 @@ export async function signInWithDeviceKey(config, keyPair) {
  * kc_action=promote-anonymous (keycloak-js: login({ action: "promote-anonymous", loginHint })).
  */
 export async function promotionLoginHint(config, keyPair) {
-  return `anonymous:${await createDeviceAssertion(keyPair, await fetchChallenge(config), "promote")}`;
+  return `anonymous:${await createDeviceAssertion(keyPair, null, "promote")}`;
 }
