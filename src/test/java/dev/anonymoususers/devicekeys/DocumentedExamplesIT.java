@@ -48,6 +48,25 @@ class DocumentedExamplesIT {
         assertThat(second).isEqualTo(first);
     }
 
+    @Test
+    void javaScriptModuleFallsBackToAChallengeWhenTheDeviceClockIsOff(KeycloakServer server, AdminApi admin, @TempDir Path work)
+            throws Exception {
+        String realm = realmFor(admin);
+        List<String> command = List.of("node", EXAMPLES.resolve("device-key.mjs").toString(), server.baseUrl(), realm, "web-app",
+                work.resolve("key.json").toString());
+        String first = run(command, work);
+        String again;
+        server.moveClock(java.time.Duration.ofMinutes(3)); // the device now seems 3 minutes behind the server
+        try {
+            again = run(command, work);
+        } finally {
+            server.moveClock(java.time.Duration.ZERO);
+        }
+
+        assertThat(again).isEqualTo(first);
+        assertThat(admin.get("/admin/realms/" + realm + "/events?type=LOGIN_ERROR").toString()).contains("signs a challenge instead");
+    }
+
     private static String realmFor(AdminApi admin) {
         return admin.importGuestsRealm("http://127.0.0.1/callback", true);
     }
