@@ -29,7 +29,7 @@ public final class AdminApi {
     private String token;
     private Instant tokenExpires = Instant.MIN;
 
-    AdminApi(KeycloakServer server) {
+    public AdminApi(KeycloakServer server) {
         this.server = server;
     }
 

@@ -178,7 +178,7 @@ public final class KeycloakServer implements ExtensionContext.Store.CloseableRes
         }
     }
 
-    void awaitReady() throws IOException {
+    public void awaitReady() throws IOException {
         HttpClient http = HttpClient.newHttpClient();
         Instant deadline = Instant.now().plus(STARTUP);
         while (Instant.now().isBefore(deadline)) {
