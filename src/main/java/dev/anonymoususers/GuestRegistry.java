@@ -52,8 +52,13 @@ public final class GuestRegistry {
      */
     public boolean signedIn(UserModel guest) {
         long now = Time.currentTimeMillis();
+        Long seen = LAST_SIGN_IN_SEEN.get(guest.getId());
+        if (seen != null && seen >= now - DAY_MILLIS) {
+            return true; // this node saw its row written within the last day: not even a read is needed
+        }
         GuestEntity registered = em.find(GuestEntity.class, guest.getId());
         if (registered != null && registered.getLastSignIn() >= now - DAY_MILLIS) {
+            lastSignInSeen(guest.getId(), registered.getLastSignIn());
             return true; // signed in within the last day: nothing to write, and too recent for any clean-up
         }
         if (registered != null) {
@@ -65,6 +70,7 @@ public final class GuestRegistry {
                     .executeUpdate();
             if (touched > 0) {
                 em.refresh(registered);
+                lastSignInSeen(guest.getId(), now);
                 return true;
             }
         }
@@ -77,6 +83,21 @@ public final class GuestRegistry {
             em.persist(entity(guest.getId(), guest.getCreatedTimestamp() == null ? now : guest.getCreatedTimestamp(), now));
         }
         return true;
+    }
+
+    /**
+     * The last sign-in this node wrote or read for each guest, so that a guest signing in again within a day costs
+     * no query: too recent for any clean-up (which removes guests after whole days), and the row already says
+     * today. Bounded; past {@value #MAX_REMEMBERED} guests it starts afresh.
+     */
+    private static final java.util.Map<String, Long> LAST_SIGN_IN_SEEN = new java.util.concurrent.ConcurrentHashMap<>();
+    static final int MAX_REMEMBERED = 100_000;
+
+    private static void lastSignInSeen(String userId, long lastSignIn) {
+        if (LAST_SIGN_IN_SEEN.size() >= MAX_REMEMBERED) {
+            LAST_SIGN_IN_SEEN.clear();
+        }
+        LAST_SIGN_IN_SEEN.put(userId, lastSignIn);
     }
 
     /**

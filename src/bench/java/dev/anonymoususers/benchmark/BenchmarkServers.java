@@ -28,41 +28,65 @@ final class BenchmarkServers implements AutoCloseable {
     /** Returning devices: keys whose guests exist before the first measurement. */
     static final int RETURNING_DEVICES = 256;
 
+    private final PostgresKeycloak withExtensionDatabase;
     final KeycloakServer withExtension;
+    /** Null where only the server with the extension runs. */
     final KeycloakServer withoutExtension;
     final List<KeyPair> returningDevices = new ArrayList<>();
 
-    private BenchmarkServers(KeycloakServer withExtension, KeycloakServer withoutExtension) {
+    private BenchmarkServers(PostgresKeycloak withExtensionDatabase, KeycloakServer withExtension, KeycloakServer withoutExtension) {
+        this.withExtensionDatabase = withExtensionDatabase;
         this.withExtension = withExtension;
         this.withoutExtension = withoutExtension;
     }
 
+    /** Both servers, each on its own fresh database. */
     static BenchmarkServers start() throws Exception {
-        String dbUrl = required("bench.db.url");
+        return start(true, "");
+    }
+
+    /**
+     * The server with the extension, on a fresh database whose name ends in {@code databaseSuffix}, and the
+     * server without it if {@code withoutExtensionToo}.
+     */
+    static BenchmarkServers start(boolean withoutExtensionToo, String databaseSuffix) throws Exception {
+        String dbUrl = required("bench.db.url") + databaseSuffix;
         String user = required("bench.db.username");
         String password = required("bench.db.password");
+        int[] ports = KeycloakServer.freePorts(4);
         PostgresKeycloak with = PostgresKeycloak.build(Path.of(required("bench.home.with")), dbUrl, user, password,
                 List.of(Path.of(required("extension.jar"))));
-        PostgresKeycloak without = PostgresKeycloak.build(Path.of(required("bench.home.without")), dbUrl + "_without_extension",
-                user, password, List.of());
-        int[] ports = KeycloakServer.freePorts(4);
         KeycloakServer a = with.start("with-extension", "127.0.0.1", ports[0], ports[1], "http://127.0.0.1:" + ports[0], true, List.of());
-        KeycloakServer b = without.start("without-extension", "127.0.0.2", ports[2], ports[3], "http://127.0.0.2:" + ports[2], true, List.of());
-        BenchmarkServers servers = new BenchmarkServers(a, b);
+        KeycloakServer b = null;
+        if (withoutExtensionToo) {
+            PostgresKeycloak without = PostgresKeycloak.build(Path.of(required("bench.home.without")), dbUrl + "_without_extension",
+                    user, password, List.of());
+            b = without.start("without-extension", "127.0.0.2", ports[2], ports[3], "http://127.0.0.2:" + ports[2], true, List.of());
+        }
+        BenchmarkServers servers = new BenchmarkServers(with, a, b);
         Runtime.getRuntime().addShutdownHook(new Thread(servers::close));
         a.awaitReady();
-        b.awaitReady();
+        if (b != null) {
+            b.awaitReady();
+        }
         servers.importRealms();
         return servers;
+    }
+
+    /** A connection to the database of the server with the extension. */
+    java.sql.Connection database() throws java.sql.SQLException {
+        return withExtensionDatabase.database();
     }
 
     private void importRealms() throws IOException {
         AdminApi withAdmin = new AdminApi(withExtension);
         withAdmin.importRealm(realm("/bench-realm.json"));
         withAdmin.importRealm(realm("/floor-realm.json"));
-        ObjectNode plain = realm("/bench-realm.json");
-        plain.remove("components"); // the server without the JAR knows no such component
-        new AdminApi(withoutExtension).importRealm(plain);
+        if (withoutExtension != null) {
+            ObjectNode plain = realm("/bench-realm.json");
+            plain.remove("components"); // the server without the JAR knows no such component
+            new AdminApi(withoutExtension).importRealm(plain);
+        }
 
         DeviceKeyClient device = new DeviceKeyClient(withExtension, REALM, "web-app");
         for (int i = 0; i < RETURNING_DEVICES; i++) {
@@ -92,6 +116,8 @@ final class BenchmarkServers implements AutoCloseable {
     @Override
     public void close() {
         withExtension.close();
-        withoutExtension.close();
+        if (withoutExtension != null) {
+            withoutExtension.close();
+        }
     }
 }

@@ -54,7 +54,7 @@ public final class BenchmarkSummary {
 
     public static void main(String[] args) throws IOException {
         Path output = Path.of(args[0]);
-        Path report = newestReport(output.resolve("gatling"));
+        Path report = newestReport(output.resolve("gatling"), "signinsimulation-");
         JsonNode stats = JSON.readTree(report.resolve("js/stats.json").toFile());
         Map<String, JsonNode> groups = new LinkedHashMap<>();
         collectGroups(stats, groups);
@@ -101,9 +101,11 @@ public final class BenchmarkSummary {
         ObjectNode targets = summary.putObject("targets");
         TARGETS.forEach(targets::put);
 
+        cleanUp(output, summary);
+
         Files.writeString(output.resolve("summary.json"), JSON.writeValueAsString(summary));
         Files.writeString(output.resolve("index.html"), html(summary, byClients, clients));
-        System.out.print(table(summary, byClients, clients));
+        System.out.print(table(summary, byClients, clients) + cleanUpTable(summary));
     }
 
     private static void putRatio(ObjectNode node, String name, Map<Operation, Figures> figures, Operation[] pair) {
@@ -114,9 +116,40 @@ public final class BenchmarkSummary {
         }
     }
 
-    private static Path newestReport(Path gatling) throws IOException {
+    /**
+     * The clean-up's time (its own answer, in clean-up.json) and the p99 of sign-ins during it against without it,
+     * from the clean-up simulation's report; nothing where that simulation did not run.
+     */
+    private static void cleanUp(Path output, ObjectNode summary) throws IOException {
+        Path answer = output.resolve("clean-up.json");
+        if (!Files.exists(answer)) {
+            return;
+        }
+        JsonNode run = JSON.readTree(answer.toFile());
+        ObjectNode cleanUp = summary.putObject("clean_up");
+        cleanUp.put("inactive_guests", run.path("guests").asInt());
+        cleanUp.put("seconds", run.path("seconds").asDouble());
+        cleanUp.put("removed", run.path("answer").path("removed").asInt());
+        cleanUp.put("guests_removed_per_second", round(run.path("answer").path("removed").asInt() / run.path("seconds").asDouble()));
+        Map<String, JsonNode> groups = new LinkedHashMap<>();
+        collectGroups(JSON.readTree(newestReport(output.resolve("gatling"), "cleanupsimulation-").resolve("js/stats.json").toFile()), groups);
+        for (String[] login : new String[][] {
+                {"device_sign_in", CleanUpSimulation.DEVICE_WITHOUT, CleanUpSimulation.DEVICE_DURING},
+                {"keycloak_session_floor", CleanUpSimulation.PASSWORD_WITHOUT, CleanUpSimulation.PASSWORD_DURING}}) {
+            double without = groups.get(login[1]).at("/stats/percentiles4/ok").asDouble();
+            double during = groups.get(login[2]).at("/stats/percentiles4/ok").asDouble();
+            cleanUp.put(login[0] + "_p99_ms_without_clean_up", without);
+            cleanUp.put(login[0] + "_p99_ms_during_clean_up", during);
+            cleanUp.put(login[0] + "_p99_during_vs_without", round(during / without));
+            cleanUp.put(login[0] + "_failed_during_clean_up", groups.get(login[2]).at("/stats/numberOfRequests/ko").asLong());
+        }
+        cleanUp.put("target_p99_during_vs_without_at_most", 2.0);
+    }
+
+    private static Path newestReport(Path gatling, String simulation) throws IOException {
         try (Stream<Path> reports = Files.list(gatling)) {
-            return reports.filter(path -> Files.exists(path.resolve("js/stats.json")))
+            return reports.filter(path -> path.getFileName().toString().startsWith(simulation))
+                    .filter(path -> Files.exists(path.resolve("js/stats.json")))
                     .max(Comparator.comparing(path -> path.toFile().lastModified()))
                     .orElseThrow(() -> new IllegalStateException("No Gatling report with js/stats.json under " + gatling));
         }
@@ -153,6 +186,22 @@ public final class BenchmarkSummary {
             }
             Double target = TARGETS.get(name);
             out.append(target == null ? "" : String.format(Locale.ROOT, "   target >= %.2f", target)).append('\n');
+        }
+        return out.toString();
+    }
+
+    static String cleanUpTable(ObjectNode summary) {
+        JsonNode cleanUp = summary.get("clean_up");
+        if (cleanUp == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%nClean-up of %d inactive guests: %.1f s (%.0f guests/s), %d removed%n",
+                cleanUp.get("inactive_guests").asInt(), cleanUp.get("seconds").asDouble(),
+                cleanUp.get("guests_removed_per_second").asDouble(), cleanUp.get("removed").asInt()));
+        for (String login : List.of("device_sign_in", "keycloak_session_floor")) {
+            out.append(String.format(Locale.ROOT, "  %-24s p99 %6.0f ms without, %6.0f ms during: %.2f x (target <= 2), %d failed%n", login,
+                    cleanUp.get(login + "_p99_ms_without_clean_up").asDouble(), cleanUp.get(login + "_p99_ms_during_clean_up").asDouble(),
+                    cleanUp.get(login + "_p99_during_vs_without").asDouble(), cleanUp.get(login + "_failed_during_clean_up").asLong()));
         }
         return out.toString();
     }
@@ -196,6 +245,10 @@ public final class BenchmarkSummary {
                     .append(String.format(Locale.ROOT, "%.0f", f.p50())).append("</td><td>").append(String.format(Locale.ROOT, "%.0f", f.p99()))
                     .append("</td><td>").append(f.failed()).append("</td></tr>"));
             html.append("</table>");
+        }
+        String cleanUp = cleanUpTable(summary);
+        if (!cleanUp.isEmpty()) {
+            html.append("<h2>Clean-up of inactive guests</h2><pre>").append(escape(cleanUp.trim())).append("</pre>");
         }
         return html.append("</body></html>\n").toString();
     }

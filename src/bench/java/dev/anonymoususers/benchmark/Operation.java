@@ -31,6 +31,20 @@ enum Operation {
         this.keycloaksOwn = keycloaksOwn;
     }
 
+    /** The operations whose keys {@code keys} lists, comma-separated; all of them where it is blank. */
+    static java.util.List<Operation> selected(String keys) {
+        if (keys == null || keys.isBlank()) {
+            return java.util.List.of(values());
+        }
+        java.util.List<String> wanted = java.util.Arrays.stream(keys.split(",")).map(String::trim).toList();
+        java.util.List<Operation> operations = java.util.Arrays.stream(values()).filter(o -> wanted.contains(o.key)).toList();
+        if (operations.size() != wanted.size()) {
+            throw new IllegalArgumentException("bench.operations names an unknown operation: " + keys + "; known: "
+                    + java.util.Arrays.stream(values()).map(o -> o.key).toList());
+        }
+        return operations;
+    }
+
     /** The Gatling group of this operation's measured requests at {@code clients} clients. */
     String group(int clients) {
         return key + " @" + clients;

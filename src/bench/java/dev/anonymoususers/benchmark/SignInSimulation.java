@@ -39,6 +39,8 @@ public class SignInSimulation extends Simulation {
             .map(String::trim).map(Integer::valueOf).toList();
     static final Duration WARM_UP = Duration.ofSeconds(Long.getLong("bench.warmup.seconds", 10));
     static final Duration MEASURE = Duration.ofSeconds(Long.getLong("bench.seconds", 20));
+    /** The operations to measure: all, or those whose keys bench.operations lists (comma-separated). */
+    static final List<Operation> OPERATIONS = Operation.selected(System.getProperty("bench.operations", ""));
 
     static final String GRANT = "urn:anonymous-users:params:oauth:grant-type:device-key";
     static final String REDIRECT_URI = "http://127.0.0.1/callback";
@@ -55,8 +57,18 @@ public class SignInSimulation extends Simulation {
         HttpProtocolBuilder withoutExtension = protocol(servers.withoutExtension.baseUrl());
 
         List<PopulationBuilder> steps = new ArrayList<>();
+        // First every operation once, unmeasured, so that no measurement meets a server that has not yet compiled
+        // or cached what that operation needs.
+        for (Operation operation : OPERATIONS) {
+            steps.add(scenario("server warm-up " + operation.key)
+                    .exec(newAddress())
+                    .exec(setUp(operation))
+                    .exec(during(WARM_UP, false).on(group("server warm-up " + operation.key).on(newAddress().exec(body(operation)))))
+                    .injectOpen(atOnceUsers(CLIENTS.get(0)))
+                    .protocols(operation == Operation.PASSWORD_GRANT_WITHOUT_EXTENSION ? withoutExtension : withExtension));
+        }
         for (int clients : CLIENTS) {
-            for (Operation operation : Operation.values()) {
+            for (Operation operation : OPERATIONS) {
                 steps.add(scenario(operation.group(clients))
                         .exec(newAddress())
                         .exec(setUp(operation))
@@ -80,7 +92,7 @@ public class SignInSimulation extends Simulation {
         servers.close();
     }
 
-    private static HttpProtocolBuilder protocol(String baseUrl) {
+    static HttpProtocolBuilder protocol(String baseUrl) {
         return http.baseUrl(baseUrl)
                 .disableFollowRedirect()
                 .disableWarmUp()
@@ -89,7 +101,7 @@ public class SignInSimulation extends Simulation {
                 .contentTypeHeader("application/x-www-form-urlencoded");
     }
 
-    private static ChainBuilder newAddress() {
+    static ChainBuilder newAddress() {
         return exec(session -> session.set("address", "10." + random(256) + "." + random(256) + "." + random(254)));
     }
 
@@ -159,11 +171,15 @@ public class SignInSimulation extends Simulation {
         };
     }
 
+    static ChainBuilder passwordGrantChain(String realm, String username, String password) {
+        return exec(passwordGrant(realm, username, password));
+    }
+
     private java.security.KeyPair returningDevice() {
         return servers.returningDevices.get(random(servers.returningDevices.size()));
     }
 
-    private static io.gatling.javaapi.http.HttpRequestActionBuilder passwordGrant(String realm, String username, String password) {
+    static io.gatling.javaapi.http.HttpRequestActionBuilder passwordGrant(String realm, String username, String password) {
         return http("password grant").post(token(realm))
                 .formParam("grant_type", "password")
                 .formParam("client_id", "direct-app")
@@ -173,7 +189,7 @@ public class SignInSimulation extends Simulation {
                 .check(status().is(200));
     }
 
-    private static io.gatling.javaapi.http.HttpRequestActionBuilder refresh(String clientId) {
+    static io.gatling.javaapi.http.HttpRequestActionBuilder refresh(String clientId) {
         return http("refresh").post(token("bench"))
                 .formParam("grant_type", "refresh_token")
                 .formParam("client_id", clientId)
@@ -181,7 +197,7 @@ public class SignInSimulation extends Simulation {
                 .check(status().is(200), jsonPath("$.refresh_token").saveAs("refresh"));
     }
 
-    private static io.gatling.javaapi.http.HttpRequestActionBuilder deviceKeyGrant() {
+    static io.gatling.javaapi.http.HttpRequestActionBuilder deviceKeyGrant() {
         return http("device-key grant").post(token("bench"))
                 .formParam("grant_type", GRANT)
                 .formParam("assertion", "#{assertion}")
@@ -189,7 +205,7 @@ public class SignInSimulation extends Simulation {
                 .check(status().is(200));
     }
 
-    private static io.gatling.javaapi.http.HttpRequestActionBuilder authorize(String name) {
+    static io.gatling.javaapi.http.HttpRequestActionBuilder authorize(String name) {
         return http(name).get("/realms/bench/protocol/openid-connect/auth")
                 .queryParam("client_id", "web-app")
                 .queryParam("response_type", "code")
@@ -200,7 +216,7 @@ public class SignInSimulation extends Simulation {
                 .queryParam("code_challenge_method", "S256");
     }
 
-    private static io.gatling.javaapi.http.HttpRequestActionBuilder codeExchange() {
+    static io.gatling.javaapi.http.HttpRequestActionBuilder codeExchange() {
         return http("code exchange").post(token("bench"))
                 .formParam("grant_type", "authorization_code")
                 .formParam("client_id", "web-app")
@@ -214,7 +230,7 @@ public class SignInSimulation extends Simulation {
         return "/realms/" + realm + "/protocol/openid-connect/token";
     }
 
-    private static int random(int bound) {
+    static int random(int bound) {
         return ThreadLocalRandom.current().nextInt(bound);
     }
 

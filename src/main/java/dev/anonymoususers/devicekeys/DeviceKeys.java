@@ -65,6 +65,9 @@ final class DeviceKeys {
     UserModel signIn(DeviceKey key, String clientId, DeviceKeyError noNewGuest, EventBuilder event) throws DeviceKeyError {
         UserModel known = checked.get(key.thumbprint());
         if (known == null) {
+            known = rememberedGuest(key.thumbprint());
+        }
+        if (known == null) {
             Optional<DeviceKeyEntity> registered = find(key.thumbprint());
             known = registered.isPresent() ? accountOf(registered.get()) : null;
         }
@@ -78,6 +81,24 @@ final class DeviceKeys {
             throw noNewGuest;
         }
         return registerNewGuest(key, clientId, event);
+    }
+
+    /**
+     * The guest this node saw {@code thumbprint} sign in, if that guest still holds the key; null sends the caller
+     * to the registry, which also says precisely why a key no longer works.
+     */
+    private UserModel rememberedGuest(String thumbprint) {
+        String userId = KnownDevices.guestOf(realm, thumbprint);
+        if (userId == null) {
+            return null;
+        }
+        UserModel guest = session.users().getUserById(realm, userId);
+        if (guest == null || !guest.isEnabled() || credential(guest, thumbprint).isEmpty()) {
+            KnownDevices.forget(realm, thumbprint);
+            return null;
+        }
+        checked.put(thumbprint, guest);
+        return guest;
     }
 
     /** The guest a registered key signs in, if the key is still good for it. */
@@ -102,6 +123,7 @@ final class DeviceKeys {
         }
 
         checked.put(registered.getThumbprint(), guest);
+        KnownDevices.remember(realm, registered.getThumbprint(), guest.getId());
         return guest;
     }
 
@@ -126,7 +148,7 @@ final class DeviceKeys {
             em.flush();
         } catch (PersistenceException e) {
             session.getTransactionManager().setRollbackOnly();
-            throw DeviceKeyError.invalidGrant("This device key is being registered by another request; retry with a new challenge");
+            throw DeviceKeyError.invalidGrant("This device key is being registered by another request; retry with a new assertion");
         }
         guest.credentialManager().createStoredCredential(DeviceKeyCredentialProvider.credentialFor(key, clientId));
         return guest;

@@ -144,18 +144,6 @@ class DeviceKeyGrantIT extends DeviceKeyRealm {
     }
 
     @Test
-    void theBrowserAcceptsTheOneRequestFormAsLoginHint() {
-        KeyPair key = DeviceAssertions.ecP256();
-        String sub = app.signIn(oneRequest(key)).sub();
-        OidcClient browser = new OidcClient(server, realm, "web-app", REDIRECT_URI);
-
-        OidcClient.Authorization authorization = browser.authorize(Map.of("login_hint", "anonymous:" + oneRequest(key)));
-
-        assertThat(authorization.reachedApp()).as("no page: %s", authorization.page()).isTrue();
-        assertThat(browser.exchange(authorization).idTokenClaims().get("sub").asText()).isEqualTo(sub);
-    }
-
-    @Test
     void knownKeyMaySendItsThumbprintAsKidInsteadOfTheKey() {
         KeyPair key = DeviceAssertions.ecP256();
         String first = app.signIn(assertion(key)).sub();
@@ -247,13 +235,15 @@ class DeviceKeyGrantIT extends DeviceKeyRealm {
     }
 
     @Smoke
-    @Test
-    void browserSignsTheSameDevicesGuestInWithLoginHintAnonymousAndAnAssertion() {
+    @ParameterizedTest(name = "one request: {0}")
+    @ValueSource(booleans = {false, true})
+    void browserSignsTheSameDevicesGuestInWithLoginHintAnonymousAndAnAssertion(boolean oneRequest) {
         KeyPair key = DeviceAssertions.ecP256();
-        String sub = app.signIn(assertion(key)).sub();
+        String sub = app.signIn(oneRequest ? oneRequest(key) : assertion(key)).sub();
         OidcClient browser = new OidcClient(server, realm, "web-app", REDIRECT_URI);
 
-        OidcClient.Authorization authorization = browser.authorize(Map.of("login_hint", "anonymous:" + assertion(key)));
+        OidcClient.Authorization authorization = browser.authorize(Map.of("login_hint", "anonymous:"
+                + (oneRequest ? oneRequest(key) : assertion(key))));
 
         assertThat(authorization.reachedApp()).as("no page: %s", authorization.page()).isTrue();
         assertThat(browser.exchange(authorization).idTokenClaims().get("sub").asText()).isEqualTo(sub);

@@ -73,7 +73,12 @@ public final class PostgresKeycloak {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         // Each node its own temporary files, as if each had its own installation.
         Path tmp = Files.createDirectories(home.resolve("data").resolve("tmp-" + name));
-        builder.environment().put("JAVA_OPTS_APPEND", "-Djava.io.tmpdir=" + tmp + " -Djgroups.bind.address=" + address);
+        String javaOptions = "-Djava.io.tmpdir=" + tmp + " -Djgroups.bind.address=" + address;
+        if (Boolean.getBoolean("bench.profile")) {
+            // A flight recording of the whole run, for finding where the time goes (jfr print, JDK Mission Control).
+            javaOptions += " -XX:StartFlightRecording=settings=profile,filename=" + home.resolve("node-" + name + ".jfr");
+        }
+        builder.environment().put("JAVA_OPTS_APPEND", javaOptions);
         if (bootstrapAdmin) {
             builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", KeycloakServer.ADMIN);
             builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", KeycloakServer.ADMIN_PASSWORD);

@@ -1,0 +1,132 @@
+package dev.anonymoususers.benchmark;
+
+import static io.gatling.javaapi.core.CoreDsl.asLongAs;
+import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
+import static io.gatling.javaapi.core.CoreDsl.during;
+import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.core.CoreDsl.group;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.anonymoususers.testing.Addresses;
+import dev.anonymoususers.testing.AdminApi;
+import dev.anonymoususers.testing.DeviceAssertions;
+import dev.anonymoususers.testing.DeviceKeyClient;
+import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.core.PopulationBuilder;
+import io.gatling.javaapi.core.Simulation;
+
+/**
+ * The clean-up of {@value #DEFAULT_GUESTS} inactive guests on PostgreSQL, and what it does to sign-ins meanwhile:
+ * returning devices and password grants (the session floor) sign in for a while without it, then again for as long
+ * as the clean-up runs. Writes {@code clean-up.json} (the clean-up's own answer and its time); BenchmarkSummary
+ * compares the p99 of both phases.
+ */
+public class CleanUpSimulation extends Simulation {
+
+    static final int DEFAULT_GUESTS = 100_000;
+    static final int GUESTS = Integer.getInteger("bench.cleanup.guests", DEFAULT_GUESTS);
+    /** Clients of each kind (device sign-in, password grant), in each phase. */
+    static final int CLIENTS = 4;
+    static final String DEVICE_WITHOUT = "device_sign_in without clean-up";
+    static final String DEVICE_DURING = "device_sign_in during clean-up";
+    static final String PASSWORD_WITHOUT = "keycloak_session_floor without clean-up";
+    static final String PASSWORD_DURING = "keycloak_session_floor during clean-up";
+
+    final BenchmarkServers servers;
+    final AtomicBoolean started = new AtomicBoolean();
+    final AtomicBoolean finished = new AtomicBoolean();
+
+    public CleanUpSimulation() throws Exception {
+        Files.deleteIfExists(Path.of(System.getProperty("bench.output", "target/bench"), "clean-up.json")); // of an earlier run
+        servers = BenchmarkServers.start(false, "_clean_up");
+        AdminApi admin = new AdminApi(servers.withExtension);
+        admin.sendRaw("PUT", "/admin/realms/" + BenchmarkServers.REALM + "/anonymous-users",
+                "{\"removeInactiveGuestsAfterDays\": 30}", admin.adminToken());
+        KeyPair template = DeviceAssertions.ecP256();
+        String templateId = new DeviceKeyClient(servers.withExtension, BenchmarkServers.REALM, "web-app").from(Addresses.next())
+                .signIn(DeviceAssertions.signedBy(template).ownId().build()).sub();
+        long copying = System.nanoTime();
+        try (Connection db = servers.database()) {
+            BulkGuests.copy(db, templateId, GUESTS, Duration.ofDays(40));
+        }
+        System.out.printf("%d inactive guests copied in SQL in %.1f s%n", GUESTS, (System.nanoTime() - copying) / 1e9);
+
+        var protocol = SignInSimulation.protocol(servers.withExtension.baseUrl());
+        PopulationBuilder devices = phase(deviceSignIn(), DEVICE_WITHOUT, DEVICE_DURING);
+        PopulationBuilder passwords = phase(SignInSimulation.passwordGrantChain("floor", "bob", "bob-password"), PASSWORD_WITHOUT, PASSWORD_DURING);
+        setUp(devices, passwords).protocols(protocol);
+    }
+
+    private ChainBuilder deviceSignIn() {
+        return exec(session -> session.set("assertion", DeviceAssertions.signedBy(servers.returningDevices
+                .get(SignInSimulation.random(servers.returningDevices.size()))).ownId().build()))
+                .exec(SignInSimulation.deviceKeyGrant());
+    }
+
+    /** Warm-up and a measurement without the clean-up, then the same for as long as the clean-up runs. */
+    private PopulationBuilder phase(ChainBuilder signIn, String without, String during) {
+        PopulationBuilder quiet = scenario(without)
+                .exec(SignInSimulation.newAddress())
+                .exec(during(SignInSimulation.WARM_UP, false).on(group("warm-up " + without).on(SignInSimulation.newAddress().exec(signIn))))
+                .exec(during(SignInSimulation.MEASURE, false).on(group(without).on(SignInSimulation.newAddress().exec(signIn))))
+                .injectOpen(atOnceUsers(CLIENTS));
+        PopulationBuilder busy = scenario(during)
+                .exec(SignInSimulation.newAddress())
+                .exec(session -> {
+                    startCleanUpOnce();
+                    return session;
+                })
+                .exec(asLongAs(session -> !finished.get()).on(group(during).on(SignInSimulation.newAddress().exec(signIn))))
+                .injectOpen(atOnceUsers(CLIENTS));
+        return quiet.andThen(busy);
+    }
+
+    /** The clean-up, as an admin starts it: one request that answers when the realm is clean. */
+    private void startCleanUpOnce() {
+        if (!started.compareAndSet(false, true)) {
+            return;
+        }
+        Thread cleanUp = new Thread(() -> {
+            try {
+                AdminApi admin = new AdminApi(servers.withExtension);
+                HttpRequest request = HttpRequest.newBuilder(URI.create(servers.withExtension.baseUrl() + "/admin/realms/"
+                                + BenchmarkServers.REALM + "/anonymous-users/clean-up"))
+                        .header("Authorization", "Bearer " + admin.adminToken())
+                        .POST(HttpRequest.BodyPublishers.noBody()).build();
+                long start = System.nanoTime();
+                HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+                double seconds = (System.nanoTime() - start) / 1e9;
+                ObjectNode result = AdminApi.JSON.createObjectNode();
+                result.put("guests", GUESTS).put("status", response.statusCode()).put("seconds", Math.round(seconds * 10) / 10.0);
+                result.set("answer", AdminApi.read(response.body()));
+                Path output = Path.of(System.getProperty("bench.output", "target/bench"));
+                Files.createDirectories(output);
+                Files.writeString(output.resolve("clean-up.json"), AdminApi.JSON.writeValueAsString(result));
+                System.out.println("Clean-up of " + GUESTS + " inactive guests: " + result);
+            } catch (Exception e) {
+                System.err.println("The clean-up request failed: " + e);
+            } finally {
+                finished.set(true);
+            }
+        }, "clean-up");
+        cleanUp.setDaemon(true);
+        cleanUp.start();
+    }
+
+    @Override
+    public void after() {
+        servers.close();
+    }
+}
