@@ -105,6 +105,7 @@ public final class BenchmarkSummary {
 
         Files.writeString(output.resolve("summary.json"), JSON.writeValueAsString(summary));
         Files.writeString(output.resolve("index.html"), html(summary, byClients, clients));
+        Files.writeString(output.resolve("summary.md"), markdown(summary, byClients, clients));
         System.out.print(table(summary, byClients, clients) + cleanUpTable(summary));
     }
 
@@ -188,6 +189,37 @@ public final class BenchmarkSummary {
             out.append(target == null ? "" : String.format(Locale.ROOT, "   target >= %.2f", target)).append('\n');
         }
         return out.toString();
+    }
+
+    /** The README's table: sign-ins per second and p99 at each number of clients, then the ratios. */
+    static String markdown(ObjectNode summary, Map<Integer, Map<Operation, Figures>> byClients, List<Integer> clients) {
+        StringBuilder md = new StringBuilder("| operation |");
+        clients.forEach(count -> md.append(" per s @").append(count).append(" | p50 ms @").append(count).append(" | p99 ms @").append(count).append(" |"));
+        md.append("\n|---|").append("---|---|---|".repeat(clients.size())).append('\n');
+        for (Operation operation : Operation.values()) {
+            if (!byClients.get(clients.get(0)).containsKey(operation)) {
+                continue;
+            }
+            md.append("| ").append(operation.title).append(" |");
+            for (int count : clients) {
+                Figures f = byClients.get(count).get(operation);
+                md.append(String.format(Locale.ROOT, " %.1f | %.0f | %.0f |", f.perSecond(), f.p50(), f.p99()));
+            }
+            md.append('\n');
+        }
+        md.append("\n| ratio (throughput, ours / Keycloak's) |");
+        clients.forEach(count -> md.append(" @").append(count).append(" |"));
+        md.append(" target |\n|---|").append("---|".repeat(clients.size())).append("---|\n");
+        JsonNode ratios = summary.get("ratio_by_clients");
+        for (String name : RATIOS.keySet()) {
+            md.append("| `").append(name).append("` |");
+            for (int count : clients) {
+                md.append(' ').append(ratios.path(Integer.toString(count)).path(name).asText("-")).append(" |");
+            }
+            Double target = TARGETS.get(name);
+            md.append(target == null ? " |" : " ≥ " + target + " |").append('\n');
+        }
+        return md.toString();
     }
 
     static String cleanUpTable(ObjectNode summary) {
