@@ -130,8 +130,9 @@ public final class BenchmarkSummary {
         ObjectNode cleanUp = summary.putObject("clean_up");
         cleanUp.put("inactive_guests", run.path("guests").asInt());
         cleanUp.put("seconds", run.path("seconds").asDouble());
-        cleanUp.put("removed", run.path("answer").path("removed").asInt());
-        cleanUp.put("guests_removed_per_second", round(run.path("answer").path("removed").asInt() / run.path("seconds").asDouble()));
+        cleanUp.put("removed", run.path("removed").asInt());
+        cleanUp.put("guests_removed_per_second", round(run.path("removed").asInt() / run.path("seconds").asDouble()));
+        cleanUp.put("answer_status", run.path("status").asInt());
         Map<String, JsonNode> groups = new LinkedHashMap<>();
         collectGroups(JSON.readTree(newestReport(output.resolve("gatling"), "cleanupsimulation-").resolve("js/stats.json").toFile()), groups);
         for (String[] login : new String[][] {
