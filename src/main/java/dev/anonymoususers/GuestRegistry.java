@@ -58,7 +58,7 @@ public final class GuestRegistry {
         }
         GuestEntity registered = em.find(GuestEntity.class, guest.getId());
         if (registered != null && registered.getLastSignIn() >= now - DAY_MILLIS) {
-            lastSignInSeen(guest.getId(), registered.getLastSignIn());
+            LAST_SIGN_IN_SEEN.put(guest.getId(), registered.getLastSignIn());
             return true; // signed in within the last day: nothing to write, and too recent for any clean-up
         }
         if (registered != null) {
@@ -70,7 +70,7 @@ public final class GuestRegistry {
                     .executeUpdate();
             if (touched > 0) {
                 em.refresh(registered);
-                lastSignInSeen(guest.getId(), now);
+                LAST_SIGN_IN_SEEN.put(guest.getId(), now);
                 return true;
             }
         }
@@ -88,17 +88,9 @@ public final class GuestRegistry {
     /**
      * The last sign-in this node wrote or read for each guest, so that a guest signing in again within a day costs
      * no query: too recent for any clean-up (which removes guests after whole days), and the row already says
-     * today. Bounded; past {@value #MAX_REMEMBERED} guests it starts afresh.
+     * today.
      */
-    private static final java.util.Map<String, Long> LAST_SIGN_IN_SEEN = new java.util.concurrent.ConcurrentHashMap<>();
-    static final int MAX_REMEMBERED = 100_000;
-
-    private static void lastSignInSeen(String userId, long lastSignIn) {
-        if (LAST_SIGN_IN_SEEN.size() >= MAX_REMEMBERED) {
-            LAST_SIGN_IN_SEEN.clear();
-        }
-        LAST_SIGN_IN_SEEN.put(userId, lastSignIn);
-    }
+    private static final NodeMemo<Long> LAST_SIGN_IN_SEEN = new NodeMemo<>(100_000);
 
     /**
      * Whether the user still exists, asked of the database itself: the caches of a request still hold a user it

@@ -8,6 +8,7 @@ import dev.anonymoususers.AnonymousUsers;
 import dev.anonymoususers.GuestAccounts;
 import dev.anonymoususers.GuestLimitReached;
 import dev.anonymoususers.GuestRegistry;
+import dev.anonymoususers.NodeMemo;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceException;
 import org.keycloak.common.util.Time;
@@ -84,17 +85,26 @@ final class DeviceKeys {
     }
 
     /**
+     * Which guest each device key seen on this node signs in, so that a returning device finds its guest without a
+     * database query. Only a hint: the guest is still loaded from Keycloak's user cache (which the cluster keeps
+     * current) and its device-key credential checked on every sign-in, and any doubt falls back to the registry,
+     * so a key removed or a guest deleted on any node is refused as before. A revoked key has always lost its
+     * credential or its guest, which is what the hint is checked against.
+     */
+    private static final NodeMemo<String> GUEST_BY_KEY = new NodeMemo<>(100_000);
+
+    /**
      * The guest this node saw {@code thumbprint} sign in, if that guest still holds the key; null sends the caller
      * to the registry, which also says precisely why a key no longer works.
      */
     private UserModel rememberedGuest(String thumbprint) {
-        String userId = KnownDevices.guestOf(realm, thumbprint);
+        String userId = GUEST_BY_KEY.get(realm.getId() + "." + thumbprint);
         if (userId == null) {
             return null;
         }
         UserModel guest = session.users().getUserById(realm, userId);
         if (guest == null || !guest.isEnabled() || credential(guest, thumbprint).isEmpty()) {
-            KnownDevices.forget(realm, thumbprint);
+            GUEST_BY_KEY.remove(realm.getId() + "." + thumbprint);
             return null;
         }
         checked.put(thumbprint, guest);
@@ -123,7 +133,7 @@ final class DeviceKeys {
         }
 
         checked.put(registered.getThumbprint(), guest);
-        KnownDevices.remember(realm, registered.getThumbprint(), guest.getId());
+        GUEST_BY_KEY.put(realm.getId() + "." + registered.getThumbprint(), guest.getId());
         return guest;
     }
 

@@ -38,8 +38,7 @@ class DocumentedExamplesIT {
     @Test
     void javaScriptExampleSignsTheSameGuestInOnItsSecondRun(KeycloakServer server, AdminApi admin, @TempDir Path work) throws Exception {
         String realm = realmFor(admin);
-        List<String> command = List.of("node", EXAMPLES.resolve("device-key.mjs").toString(), server.baseUrl(), realm, "web-app",
-                work.resolve("key.json").toString());
+        List<String> command = nodeExample(server, realm, work);
 
         String first = run(command, work);
         String second = run(command, work);
@@ -52,8 +51,7 @@ class DocumentedExamplesIT {
     void javaScriptModuleFallsBackToAChallengeWhenTheDeviceClockIsOff(KeycloakServer server, AdminApi admin, @TempDir Path work)
             throws Exception {
         String realm = realmFor(admin);
-        List<String> command = List.of("node", EXAMPLES.resolve("device-key.mjs").toString(), server.baseUrl(), realm, "web-app",
-                work.resolve("key.json").toString());
+        List<String> command = nodeExample(server, realm, work);
         String first = run(command, work);
         String again;
         server.moveClock(java.time.Duration.ofMinutes(3)); // the device now seems 3 minutes behind the server
@@ -65,6 +63,11 @@ class DocumentedExamplesIT {
 
         assertThat(again).isEqualTo(first);
         assertThat(admin.get("/admin/realms/" + realm + "/events?type=LOGIN_ERROR").toString()).contains("signs a challenge instead");
+    }
+
+    private static List<String> nodeExample(KeycloakServer server, String realm, Path work) {
+        return List.of("node", EXAMPLES.resolve("device-key.mjs").toString(), server.baseUrl(), realm, "web-app",
+                work.resolve("key.json").toString());
     }
 
     private static String realmFor(AdminApi admin) {
