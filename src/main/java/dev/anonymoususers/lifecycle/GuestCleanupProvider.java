@@ -1,5 +1,7 @@
 package dev.anonymoususers.lifecycle;
 
+import java.util.function.Consumer;
+
 import org.keycloak.provider.Provider;
 
 /**
@@ -18,5 +20,14 @@ public interface GuestCleanupProvider extends Provider {
      * transaction each. Answers a result that did not run when the clean-up is off for the realm or already runs
      * for it on some node of the cluster.
      */
-    Result removeInactiveGuests(String realmId);
+    default Result removeInactiveGuests(String realmId) {
+        return removeInactiveGuests(realmId, soFar -> {
+        });
+    }
+
+    /**
+     * As {@link #removeInactiveGuests(String)}, telling {@code progress} what the run has done so far when it has
+     * started (it runs, and no other node runs it) and after each batch.
+     */
+    Result removeInactiveGuests(String realmId, Consumer<Result> progress);
 }

@@ -1,6 +1,7 @@
 package dev.anonymoususers.lifecycle;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 import dev.anonymoususers.AnonymousUsers;
 import dev.anonymoususers.AnonymousUsersConfig;
@@ -53,7 +54,7 @@ final class InactiveGuestCleanup implements GuestCleanupProvider {
     }
 
     @Override
-    public Result removeInactiveGuests(String realmId) {
+    public Result removeInactiveGuests(String realmId, Consumer<Result> progress) {
         boolean on = KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> {
             RealmModel realm = session.realms().getRealm(realmId);
             return realm != null && AnonymousUsersConfig.of(realm).removeInactiveGuestsAfterDays() > 0;
@@ -63,16 +64,17 @@ final class InactiveGuestCleanup implements GuestCleanupProvider {
         }
         try (KeycloakSession session = factory.create()) {
             ExecutionResult<Result> run = session.getProvider(ClusterProvider.class)
-                    .executeIfNotExecuted("anonymous-users-clean-up::" + realmId, RUN_TIMEOUT_SECONDS, () -> inBatches(realmId));
+                    .executeIfNotExecuted("anonymous-users-clean-up::" + realmId, RUN_TIMEOUT_SECONDS, () -> inBatches(realmId, progress));
             return run.isExecuted() ? run.getResult() : Result.NOT_RUN;
         }
     }
 
-    private Result inBatches(String realmId) {
+    private Result inBatches(String realmId, Consumer<Result> progress) {
         int checked = 0;
         int removed = 0;
         int batches = 0;
         String after = "";
+        progress.accept(new Result(true, 0, 0, 0));
         while (true) {
             String from = after;
             Batch batch = KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> oneBatch(session, realmId, from));
@@ -83,6 +85,7 @@ final class InactiveGuestCleanup implements GuestCleanupProvider {
             checked += batch.checked();
             removed += batch.removed();
             after = batch.lastUserId();
+            progress.accept(new Result(true, checked, removed, batches));
             if (batch.checked() < batchSize) {
                 break;
             }

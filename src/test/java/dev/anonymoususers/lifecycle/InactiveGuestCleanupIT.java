@@ -25,6 +25,8 @@ import dev.anonymoususers.testing.WithKeycloak;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * removeInactiveGuestsAfterDays: guests with no session and no sign-in for that many days are deleted, in batches,
@@ -78,7 +80,11 @@ class InactiveGuestCleanupIT {
     }
 
     HttpResponse<String> cleanUp() {
-        return admin.sendRaw("POST", "/admin/realms/" + realm + "/anonymous-users/clean-up", null, freshAdminToken());
+        return cleanUp("");
+    }
+
+    HttpResponse<String> cleanUp(String query) {
+        return admin.sendRaw("POST", "/admin/realms/" + realm + "/anonymous-users/clean-up" + query, null, freshAdminToken());
     }
 
     String freshAdminToken() {
@@ -238,6 +244,51 @@ class InactiveGuestCleanupIT {
 
         assertThat(off.statusCode()).isEqualTo(400);
         assertThat(AdminApi.read(off.body()).get("errorMessage").asText()).contains("removeInactiveGuestsAfterDays is 0");
+    }
+
+    @Test
+    void aCleanUpLongerThanTheWaitAnswers202AndGoesOnInTheBackgroundAloneInTheCluster() throws InterruptedException {
+        List<String> inactive = new ArrayList<>();
+        for (int i = 0; i < 45; i++) {
+            inactive.add(deviceGuest(DeviceAssertions.ecP256()));
+        }
+        daysPass(DAY.multipliedBy(31));
+
+        HttpResponse<String> started = cleanUp("?waitSeconds=0");
+        HttpResponse<String> again = cleanUp("");
+
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        JsonNode running = AdminApi.read(started.body());
+        assertThat(running.get("running").asBoolean()).isTrue();
+        assertThat(running.get("removed").asInt()).isBetween(0, 45);
+        assertThat(again.statusCode()).as("a second clean-up while the first runs").isEqualTo(409);
+        assertThat(AdminApi.read(again.body()).get("errorMessage").asText()).contains("running already");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (admin.get("/admin/realms/" + realm + "/anonymous-users/stats").get("removedByCleanUp").asInt() < 45
+                && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(inactive).noneMatch(this::exists);
+        HttpResponse<String> after = cleanUp("?waitSeconds=60");
+        assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
+        assertThat(AdminApi.read(after.body()).get("removed").asInt()).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"?waitSeconds=", "?waitSeconds=61", "?waitSeconds=-1", "?waitSeconds=1.5", "?waitSeconds=%205",
+            "?waitSeconds=ten", "?waitSeconds=1&waitSeconds=2", "?waitSeconds=0000000005"})
+    void aBadWaitIsRefusedAndRemovesNothing(String query) {
+        String guest = deviceGuest(DeviceAssertions.ecP256());
+        daysPass(DAY.multipliedBy(31));
+
+        HttpResponse<String> refused = cleanUp(query);
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        JsonNode error = AdminApi.read(refused.body());
+        assertThat(error.get("field").asText()).isEqualTo("waitSeconds");
+        assertThat(error.get("errorMessage").asText()).isEqualTo("waitSeconds must be one whole number of seconds from 0 to 60");
+        assertThat(exists(guest)).isTrue();
+        assertThat(admin.get("/admin/realms/" + realm + "/anonymous-users/stats").get("removedByCleanUp").asInt()).isZero();
     }
 
     void promote(OidcClient browser) {
