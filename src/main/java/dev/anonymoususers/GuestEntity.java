@@ -18,7 +18,7 @@ import jakarta.persistence.Table;
         @NamedQuery(name = "anonGuestSignedIn",
                 query = "update GuestEntity g set g.lastSignIn = :now where g.userId = :userId and g.lastSignIn < :before"),
         @NamedQuery(name = "anonGuestInactive",
-                query = "select g.userId from GuestEntity g where g.realmId = :realmId and g.promoted is null"
+                query = "select g from GuestEntity g where g.realmId = :realmId and g.promoted is null"
                         + " and g.lastSignIn < :cutoff and g.userId > :after order by g.userId"),
         @NamedQuery(name = "anonGuestCount",
                 query = "select count(g) from GuestEntity g where g.realmId = :realmId and g.promoted is null"),

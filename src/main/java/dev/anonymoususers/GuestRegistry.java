@@ -111,24 +111,22 @@ public final class GuestRegistry {
         add(PROMOTED, 1);
     }
 
-    /** Guests of the realm that neither signed in nor were created since {@code cutoff}, after {@code afterUserId}. */
-    public List<String> inactiveSince(long cutoffMillis, String afterUserId, int limit) {
-        return em.createNamedQuery("anonGuestInactive", String.class)
+    /**
+     * Locks, for the rest of this transaction, the rows of up to {@code limit} guests of the realm that neither
+     * signed in nor were created since {@code cutoff}, the next after {@code afterUserId} in id order, and answers
+     * their ids. A guest signing in at this moment has either written its row already (and is not among them) or
+     * waits until this transaction ends. One query for the whole batch.
+     */
+    public List<String> lockInactive(long cutoffMillis, String afterUserId, int limit) {
+        return em.createNamedQuery("anonGuestInactive", GuestEntity.class)
                 .setParameter("realmId", realm.getId())
                 .setParameter("cutoff", cutoffMillis)
                 .setParameter("after", afterUserId)
                 .setMaxResults(limit)
-                .getResultList();
-    }
-
-    /**
-     * Locks the row of a guest for the rest of this transaction and says whether it is still inactive since
-     * {@code cutoff}: a guest signing in at this moment has either written its row already (not inactive) or waits
-     * until this transaction ends.
-     */
-    public boolean lockIfInactive(String userId, long cutoffMillis) {
-        GuestEntity guest = em.find(GuestEntity.class, userId, LockModeType.PESSIMISTIC_WRITE);
-        return guest != null && guest.getPromoted() == null && guest.getLastSignIn() < cutoffMillis;
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .getResultList().stream()
+                .map(GuestEntity::getUserId)
+                .toList();
     }
 
     /** Guests of the realm now. */

@@ -113,10 +113,25 @@ final class BenchmarkServers implements AutoCloseable {
         return value;
     }
 
+    /**
+     * Lets only the server that {@code operation} is measured on run, the other paused: the two share two cores,
+     * and the with/without comparison must not measure one server's background work against the other.
+     */
+    void onlyServerOf(Operation operation) {
+        if (withoutExtension == null) {
+            return;
+        }
+        boolean without = operation == Operation.PASSWORD_GRANT_WITHOUT_EXTENSION;
+        (without ? withExtension : withoutExtension).pause();
+        (without ? withoutExtension : withExtension).resume();
+    }
+
     @Override
     public void close() {
+        withExtension.resume();
         withExtension.close();
         if (withoutExtension != null) {
+            withoutExtension.resume();
             withoutExtension.close();
         }
     }

@@ -62,6 +62,7 @@ public class SignInSimulation extends Simulation {
         // First every operation once, unmeasured, so that no measurement meets a server that has not yet compiled
         // or cached what that operation needs.
         for (Operation operation : OPERATIONS) {
+            steps.add(onlyServerOf(operation, steps.size()));
             steps.add(scenario("server warm-up " + operation.key)
                     .exec(newAddress())
                     .exec(setUp(operation))
@@ -71,6 +72,7 @@ public class SignInSimulation extends Simulation {
         }
         for (int clients : CLIENTS) {
             for (Operation operation : OPERATIONS) {
+                steps.add(onlyServerOf(operation, steps.size()));
                 steps.add(scenario(operation.group(clients))
                         .exec(newAddress())
                         .exec(setUp(operation))
@@ -87,6 +89,17 @@ public class SignInSimulation extends Simulation {
             run = steps.get(i).andThen(run);
         }
         setUp(run);
+    }
+
+    /** A step with no request: pauses the server {@code operation} is not measured on, and resumes its own. */
+    private PopulationBuilder onlyServerOf(Operation operation, int step) {
+        return scenario("step " + step + ": only the server of " + operation.key) // scenario names must be unique
+                .exec(session -> {
+                    servers.onlyServerOf(operation);
+                    return session;
+                })
+                .injectOpen(atOnceUsers(1))
+                .protocols(protocol(servers.withExtension.baseUrl()));
     }
 
     @Override

@@ -27,10 +27,10 @@ import org.keycloak.models.utils.KeycloakModelUtils;
  * Promoted users are never touched: they are no longer guests.
  *
  * <p>One node of the cluster at a time cleans a realm up. It works in batches, each its own short transaction, and
- * walks the guests in id order, so a guest it keeps (one with a session) is not looked at twice in a run. Before it
- * deletes a guest it locks the guest's registry row and checks again, so a guest that signs in at that moment is
- * either kept with its new session or deleted before the sign-in, which then fails — never half-deleted. A deleted
- * guest's device keys stay revoked for good.
+ * walks the guests in id order, so a guest it keeps (one with a session) is not looked at twice in a run. The query
+ * that finds a batch locks its guests' registry rows (one query, checked again by the database as it locks), so a
+ * guest that signs in at that moment is either kept with its new session or deleted before the sign-in, which then
+ * fails — never half-deleted. A deleted guest's device keys stay revoked for good.
  */
 final class InactiveGuestCleanup implements GuestCleanupProvider {
 
@@ -86,9 +86,6 @@ final class InactiveGuestCleanup implements GuestCleanupProvider {
             removed += batch.removed();
             after = batch.lastUserId();
             progress.accept(new Result(true, checked, removed, batches));
-            if (batch.checked() < batchSize) {
-                break;
-            }
         }
         if (removed > 0) {
             LOG.infof("Removed %d inactive guests of realm %s in %d batches", removed, realmId, batches);
@@ -108,12 +105,9 @@ final class InactiveGuestCleanup implements GuestCleanupProvider {
         session.getContext().setRealm(realm);
         long cutoff = Time.currentTimeMillis() - days * DAY_MILLIS;
         GuestRegistry registry = new GuestRegistry(session, realm);
-        List<String> candidates = registry.inactiveSince(cutoff, after, batchSize);
+        List<String> candidates = registry.lockInactive(cutoff, after, batchSize);
         int removed = 0;
         for (String userId : candidates) {
-            if (!registry.lockIfInactive(userId, cutoff)) {
-                continue; // signed in a moment ago, or promoted
-            }
             UserModel guest = session.users().getUserById(realm, userId);
             if (guest == null || !AnonymousUsers.isAnonymous(guest) || hasSession(session, realm, guest)) {
                 continue;

@@ -1,6 +1,7 @@
 package dev.anonymoususers.testing;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -212,6 +213,35 @@ public final class KeycloakServer implements ExtensionContext.Store.CloseableRes
     public void kill() throws InterruptedException {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly().waitFor();
+    }
+
+    /**
+     * Freezes the server (SIGSTOP to kc.sh and its JVM), so that it takes no CPU while another server on the same
+     * cores is measured; {@link #resume()} lets it go on.
+     */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** Lets a paused server go on (SIGCONT); harmless on a running one. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        List<String> command = new java.util.ArrayList<>(List.of("kill", "-" + name, Long.toString(process.pid())));
+        process.descendants().forEach(child -> command.add(Long.toString(child.pid())));
+        try {
+            int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed with exit code " + exit);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
