@@ -133,6 +133,7 @@ public final class BenchmarkSummary {
         cleanUp.put("removed", run.path("removed").asInt());
         cleanUp.put("guests_removed_per_second", round(run.path("removed").asInt() / run.path("seconds").asDouble()));
         cleanUp.put("answer_status", run.path("status").asInt());
+        cleanUp.put("final_status", run.path("last_status").asInt());
         Map<String, JsonNode> groups = new LinkedHashMap<>();
         collectGroups(JSON.readTree(newestReport(output.resolve("gatling"), "cleanupsimulation-").resolve("js/stats.json").toFile()), groups);
         for (String[] login : new String[][] {
