@@ -147,6 +147,10 @@ public final class BenchmarkSummary {
             cleanUp.put(login[0] + "_failed_during_clean_up", groups.get(login[2]).at("/stats/numberOfRequests/ko").asLong());
         }
         cleanUp.put("target_p99_during_vs_without_at_most", 2.0);
+        Path footprint = output.resolve("footprint.json");
+        if (Files.exists(footprint)) {
+            summary.set("guest_footprint", JSON.readTree(footprint.toFile()));
+        }
     }
 
     private static Path newestReport(Path gatling, String simulation) throws IOException {
@@ -236,6 +240,14 @@ public final class BenchmarkSummary {
             out.append(String.format(Locale.ROOT, "  %-24s p99 %6.0f ms without, %6.0f ms during: %.2f x (target <= 2), %d failed%n", login,
                     cleanUp.get(login + "_p99_ms_without_clean_up").asDouble(), cleanUp.get(login + "_p99_ms_during_clean_up").asDouble(),
                     cleanUp.get(login + "_p99_during_vs_without").asDouble(), cleanUp.get(login + "_failed_during_clean_up").asLong()));
+        }
+        JsonNode footprint = summary.get("guest_footprint");
+        if (footprint != null) {
+            out.append(String.format(Locale.ROOT, "%nOne device guest in PostgreSQL: %d rows, %d bytes of data (with its session);"
+                            + " %d bytes on disk with indexes (without a session)%n", footprint.get("rows").asLong(),
+                    footprint.get("data_bytes").asLong(), footprint.get("disk_bytes_per_guest_without_session").asLong()));
+            footprint.get("rows_of_one_guest").fields().forEachRemaining(table -> out.append(String.format(Locale.ROOT,
+                    "  %-24s %d rows, %d bytes%n", table.getKey(), table.getValue().get("rows").asLong(), table.getValue().get("data_bytes").asLong())));
         }
         return out.toString();
     }

@@ -61,7 +61,10 @@ public class CleanUpSimulation extends Simulation {
                 .signIn(DeviceAssertions.signedBy(template).ownId().build()).sub();
         long copying = System.nanoTime();
         try (Connection db = servers.database()) {
+            GuestFootprint footprint = new GuestFootprint(db, templateId);
             BulkGuests.copy(db, templateId, GUESTS, Duration.ofDays(40));
+            footprint.afterBulkCopy(db, GUESTS);
+            footprint.write(Path.of(System.getProperty("bench.output", "target/bench")));
         }
         System.out.printf("%d inactive guests copied in SQL in %.1f s%n", GUESTS, (System.nanoTime() - copying) / 1e9);
 
