@@ -26,6 +26,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
 import org.keycloak.common.util.MultivaluedHashMap;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.component.ComponentValidationException;
@@ -123,6 +124,9 @@ public class SettingsEndpoint {
     /** How long {@code POST …/clean-up} waits for the clean-up by default before it answers 202 and lets it go on. */
     static final int CLEAN_UP_WAIT_SECONDS = 30;
     static final int CLEAN_UP_MAX_WAIT_SECONDS = 60;
+    /** Keycloak's executor the manual clean-up runs on, so it outlives the request that started it. */
+    private static final String CLEAN_UP_EXECUTOR = "anonymous-users-clean-up";
+    private static final Logger LOG = Logger.getLogger(SettingsEndpoint.class);
 
     /**
      * Removes the realm's inactive guests now, as the scheduled clean-up does; it deletes users, so it needs
@@ -155,6 +159,12 @@ public class SettingsEndpoint {
                     started.complete(null);
                 }),
                 session.getProvider(ExecutorsProvider.class).getExecutor(CLEAN_UP_EXECUTOR));
+        String realmName = realm.getName();
+        run.whenComplete((ended, failure) -> {
+            if (failure != null) { // after a 202 nobody waits for it: the log is where it is seen
+                LOG.errorf(failure, "The clean-up of realm %s failed", realmName);
+            }
+        });
         GuestCleanupProvider.Result result;
         try {
             // First until it has started or found another run (a moment), so a 202 always means it runs.
@@ -169,7 +179,7 @@ public class SettingsEndpoint {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while waiting for the clean-up", interrupted);
         } catch (ExecutionException failed) {
-            throw new IllegalStateException("The clean-up of realm " + realm.getName() + " failed", failed.getCause());
+            throw new IllegalStateException("The clean-up of realm " + realmName + " failed", failed.getCause());
         }
         if (!result.ran()) {
             ErrorRepresentation busy = new ErrorRepresentation();
@@ -180,9 +190,6 @@ public class SettingsEndpoint {
         adminEvent.operation(OperationType.ACTION).resourcePath(session.getContext().getUri()).representation(done).success();
         return Response.ok(done, MediaType.APPLICATION_JSON_TYPE).build();
     }
-
-    /** Keycloak's executor the manual clean-up runs on, so it outlives the request that started it. */
-    private static final String CLEAN_UP_EXECUTOR = "anonymous-users-clean-up";
 
     private static Map<String, Object> counts(GuestCleanupProvider.Result result) {
         Map<String, Object> counts = new LinkedHashMap<>();
