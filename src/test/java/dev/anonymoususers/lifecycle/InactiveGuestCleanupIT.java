@@ -246,6 +246,7 @@ class InactiveGuestCleanupIT {
         assertThat(AdminApi.read(off.body()).get("errorMessage").asText()).contains("removeInactiveGuestsAfterDays is 0");
     }
 
+    @Smoke
     @Test
     void aCleanUpLongerThanTheWaitAnswers202AndGoesOnInTheBackgroundAloneInTheCluster() throws InterruptedException {
         List<String> inactive = new ArrayList<>();
