@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
  * as browsers do for localhost, which Java's own {@code CookieManager} does not. One host, so no domain matching;
  * paths are honoured, and a cookie is known by its name and path.
  */
-final class BrowserCookies extends CookieHandler {
+public final class BrowserCookies extends CookieHandler {
 
     /** As a browser keys cookies (one host here): by name and path, so two realms' cookies of one name both live. */
     private record Key(String name, String path) {
