@@ -121,7 +121,7 @@ final class BenchmarkServers implements AutoCloseable {
         if (withoutExtension == null) {
             return;
         }
-        boolean without = operation == Operation.PASSWORD_GRANT_WITHOUT_EXTENSION;
+        boolean without = operation.onServerWithoutExtension();
         (without ? withExtension : withoutExtension).pause();
         (without ? withoutExtension : withExtension).resume();
     }

@@ -45,6 +45,11 @@ enum Operation {
         return operations;
     }
 
+    /** Whether it is measured on the server without the extension's JAR (the others run on the one with it). */
+    boolean onServerWithoutExtension() {
+        return this == PASSWORD_GRANT_WITHOUT_EXTENSION;
+    }
+
     /** The Gatling group of this operation's measured requests at {@code clients} clients. */
     String group(int clients) {
         return key + " @" + clients;

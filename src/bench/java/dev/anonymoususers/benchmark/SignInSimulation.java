@@ -68,7 +68,7 @@ public class SignInSimulation extends Simulation {
                     .exec(setUp(operation))
                     .exec(during(WARM_UP, false).on(group("server warm-up " + operation.key).on(newAddress().exec(body(operation)))))
                     .injectOpen(atOnceUsers(CLIENTS.get(0)))
-                    .protocols(operation == Operation.PASSWORD_GRANT_WITHOUT_EXTENSION ? withoutExtension : withExtension));
+                    .protocols(operation.onServerWithoutExtension() ? withoutExtension : withExtension));
         }
         for (int clients : CLIENTS) {
             for (Operation operation : OPERATIONS) {
@@ -80,7 +80,7 @@ public class SignInSimulation extends Simulation {
                         .exec(during(WARM_UP, false).on(group(operation.warmUpGroup(clients)).on(newAddress().exec(body(operation)))))
                         .exec(during(MEASURE, false).on(group(operation.group(clients)).on(newAddress().exec(body(operation)))))
                         .injectOpen(atOnceUsers(clients))
-                        .protocols(operation == Operation.PASSWORD_GRANT_WITHOUT_EXTENSION ? withoutExtension : withExtension));
+                        .protocols(operation.onServerWithoutExtension() ? withoutExtension : withExtension));
             }
         }
         // One after another: each step starts when the one before has ended (built from the last, as andThen copies).

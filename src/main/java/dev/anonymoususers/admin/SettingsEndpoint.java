@@ -150,7 +150,7 @@ public class SettingsEndpoint {
                     "The clean-up is off for this realm: removeInactiveGuestsAfterDays is 0");
         }
         GuestCleanupProvider cleanup = session.getProvider(GuestCleanupProvider.class);
-        AtomicReference<GuestCleanupProvider.Result> soFar = new AtomicReference<>(new GuestCleanupProvider.Result(true, 0, 0, 0));
+        AtomicReference<GuestCleanupProvider.Result> soFar = new AtomicReference<>(GuestCleanupProvider.Result.STARTED);
         CompletableFuture<Void> started = new CompletableFuture<>();
         String realmId = realm.getId();
         CompletableFuture<GuestCleanupProvider.Result> run = CompletableFuture.supplyAsync(

@@ -13,6 +13,8 @@ public interface GuestCleanupProvider extends Provider {
     /** What one clean-up of a realm did. */
     record Result(boolean ran, int checked, int removed, int batches) {
         static final Result NOT_RUN = new Result(false, 0, 0, 0);
+        /** A run that has started and done nothing yet. */
+        public static final Result STARTED = new Result(true, 0, 0, 0);
     }
 
     /**

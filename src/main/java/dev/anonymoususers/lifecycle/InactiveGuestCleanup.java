@@ -74,7 +74,7 @@ final class InactiveGuestCleanup implements GuestCleanupProvider {
         int removed = 0;
         int batches = 0;
         String after = "";
-        progress.accept(new Result(true, 0, 0, 0));
+        progress.accept(Result.STARTED);
         while (true) {
             String from = after;
             Batch batch = KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> oneBatch(session, realmId, from));

@@ -26,8 +26,10 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.anonymoususers.testing.BrowserCookies;
@@ -63,6 +65,21 @@ final class DemoRealmClient {
     JWTClaimsSet deviceSignIn(ECKey key) throws Exception {
         JsonNode tokens = token(Map.of("grant_type", DEVICE_KEY_GRANT, "client_id", CLIENT, "assertion", assertion(key)));
         return verified(tokens.get("access_token").asText());
+    }
+
+    /**
+     * A new device key signs its guest in twice, one request each: both answers are the same guest, marked
+     * anonymous. Answers the guest's sub.
+     */
+    String deviceGuestSignedInTwice() throws Exception {
+        ECKey deviceKey = new ECKeyGenerator(Curve.P_256).generate();
+
+        JWTClaimsSet first = deviceSignIn(deviceKey);
+        JWTClaimsSet again = deviceSignIn(deviceKey);
+
+        assertThat(first.getBooleanClaim("is_anonymous")).isTrue();
+        assertThat(again.getSubject()).isEqualTo(first.getSubject());
+        return first.getSubject();
     }
 
     /** The claims of a token signed by the realm's key (from its JWKS), or a failed test. */
