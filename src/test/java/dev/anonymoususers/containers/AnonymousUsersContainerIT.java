@@ -34,7 +34,7 @@ class AnonymousUsersContainerIT {
 
     @BeforeAll
     static void startKeycloak() {
-        keycloak = new KeycloakContainer(System.getProperty("keycloak.image"))
+        keycloak = new KeycloakContainer(DockerCli.image(System.getProperty("keycloak.image")))
                 .withProviderLibsFrom(List.of(new File(System.getProperty("extension.jar"))))
                 .withCopyFileToContainer(MountableFile.forHostPath(Path.of(System.getProperty("demo.dir"), "demo-realm.json")),
                         "/opt/keycloak/data/import/demo-realm.json")

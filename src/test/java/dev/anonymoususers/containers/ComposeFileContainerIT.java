@@ -7,13 +7,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.anonymoususers.testing.KeycloakServer;
@@ -25,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * docker/compose.yaml as a user runs it: built and brought up (Keycloak with the JAR, PostgreSQL, the demo realm),
  * a web guest and a device key sign in through it, and it is torn down with its volumes, leaving nothing behind.
- * The base image is {@code keycloak.image}; PostgreSQL's comes from {@code POSTGRES_IMAGE} as the file says.
+ * The base image is {@code keycloak.image}; PostgreSQL's is {@code POSTGRES_IMAGE}, as the file says.
  */
 @ExtendWith(DockerEngine.class)
 class ComposeFileContainerIT {
@@ -33,11 +31,16 @@ class ComposeFileContainerIT {
     static final String PROJECT = "anonymous-users-compose-it";
     static final Duration UP_WITHIN = Duration.ofMinutes(4);
 
+    static final String KEYCLOAK_IMAGE = System.getProperty("keycloak.image");
+    static final String POSTGRES_IMAGE = System.getenv().getOrDefault("POSTGRES_IMAGE", "postgres:17");
+
     static int port;
     static DemoRealmClient app;
 
     @BeforeAll
     static void up() throws Exception {
+        DockerCli.image(KEYCLOAK_IMAGE);
+        DockerCli.image(POSTGRES_IMAGE);
         port = KeycloakServer.freePort();
         compose(Duration.ofMinutes(8), "up", "--detach", "--build");
         String realm = "http://localhost:" + port + "/realms/" + DemoRealmClient.REALM + "/.well-known/openid-configuration";
@@ -55,10 +58,11 @@ class ComposeFileContainerIT {
     @AfterAll
     static void downWithVolumes() throws Exception {
         compose(Duration.ofMinutes(3), "down", "--volumes", "--remove-orphans", "--rmi", "local");
+        DockerCli.removeBuildStage();
         String label = "label=com.docker.compose.project=" + PROJECT;
-        assertThat(docker("ps", "--all", "--quiet", "--filter", label)).as("containers left").isBlank();
-        assertThat(docker("volume", "ls", "--quiet", "--filter", label)).as("volumes left").isBlank();
-        assertThat(docker("network", "ls", "--quiet", "--filter", label)).as("networks left").isBlank();
+        assertThat(DockerCli.docker(Duration.ofMinutes(1), "ps", "--all", "--quiet", "--filter", label)).as("containers left").isBlank();
+        assertThat(DockerCli.docker(Duration.ofMinutes(1), "volume", "ls", "--quiet", "--filter", label)).as("volumes left").isBlank();
+        assertThat(DockerCli.docker(Duration.ofMinutes(1), "network", "ls", "--quiet", "--filter", label)).as("networks left").isBlank();
     }
 
     @Test
@@ -85,41 +89,12 @@ class ComposeFileContainerIT {
         }
     }
 
-    /** Runs the compose file (Debian's docker-compose, or the docker compose plugin) and answers its output. */
+    /** Runs the compose file with the port and images of this run, and answers its output. */
     static String compose(Duration timeout, String... arguments) throws Exception {
-        List<String> command = new ArrayList<>(onPath("docker-compose") ? List.of("docker-compose") : List.of("docker", "compose"));
+        List<String> command = new ArrayList<>(DockerCli.compose());
         command.addAll(List.of("--file", Path.of("docker/compose.yaml").toAbsolutePath().toString(), "--project-name", PROJECT));
         command.addAll(List.of(arguments));
-        return run(timeout, command);
-    }
-
-    static String docker(String... arguments) throws Exception {
-        List<String> command = new ArrayList<>(List.of("docker"));
-        command.addAll(List.of(arguments));
-        return run(Duration.ofMinutes(1), command);
-    }
-
-    static String run(Duration timeout, List<String> command) throws Exception {
-        Path output = Files.createTempFile("compose", ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
-        builder.environment().put("KEYCLOAK_IMAGE", System.getProperty("keycloak.image"));
-        builder.environment().put("KEYCLOAK_PORT", Integer.toString(port));
-        builder.environment().put("DOCKER_BUILDKIT", "0"); // the classic builder uses local base images without asking a registry
-        Process process = builder.start();
-        boolean ended = process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS);
-        if (!ended) {
-            process.destroyForcibly();
-        }
-        String text = Files.readString(output, StandardCharsets.UTF_8);
-        Files.delete(output);
-        if (!ended || process.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + (ended ? " failed" : " did not end within " + timeout) + ":\n" + text);
-        }
-        return text;
-    }
-
-    static boolean onPath(String program) {
-        return List.of(System.getenv().getOrDefault("PATH", "").split(":")).stream()
-                .anyMatch(directory -> Files.isExecutable(Path.of(directory, program)));
+        return DockerCli.run(timeout, Map.of("KEYCLOAK_IMAGE", KEYCLOAK_IMAGE, "POSTGRES_IMAGE", POSTGRES_IMAGE,
+                "KEYCLOAK_PORT", Integer.toString(port)), command);
     }
 }
