@@ -2,11 +2,7 @@ package dev.anonymoususers.containers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +41,7 @@ class ComposeFileContainerIT {
         compose(Duration.ofMinutes(8), "up", "--detach", "--build");
         String realm = "http://localhost:" + port + "/realms/" + DemoRealmClient.REALM + "/.well-known/openid-configuration";
         long deadline = System.nanoTime() + UP_WITHIN.toNanos();
-        while (!answers(realm)) {
+        while (!DockerCli.answersOk(URI.create(realm))) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("Keycloak of the compose file did not answer within " + UP_WITHIN + ":\n"
                         + compose(Duration.ofMinutes(1), "logs", "--tail", "60"));
@@ -75,18 +71,6 @@ class ComposeFileContainerIT {
     @Test
     void aDeviceKeySignsTheSameGuestInTwiceThroughTheComposeFile() throws Exception {
         assertThat(app.deviceGuestSignedInTwice()).isNotBlank();
-    }
-
-    static boolean answers(String url) {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException notYet) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     /** Runs the compose file with the port and images of this run, and answers its output. */

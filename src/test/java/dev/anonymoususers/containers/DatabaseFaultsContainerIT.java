@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.fail;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,35 +44,20 @@ class DatabaseFaultsContainerIT {
 
     @Test
     void aWrongDatabasePasswordEndsKeycloakWithPostgreSQLsRefusalAndLeavesNothing() {
-        ContainerScope scope;
-        String said;
-        try (ContainerScope opened = new ContainerScope()) {
-            scope = opened;
-            opened.add(postgres()).start();
-            said = failedStart(opened.add(keycloak("not-the-password")));
-        }
+        String said = whatKeycloakSaysFailingToStart("not-the-password", postgres -> { });
 
         assertThat(said).contains("Keycloak ended with exit code 1 before it was ready",
                 "Failed to start server in (production) mode", "Failed to obtain JDBC connection",
                 "password authentication failed for user \"keycloak\"");
-        assertThat(scope.leftBehind()).isEmpty();
     }
 
     @Test
     void postgreSQLDownEndsKeycloakSayingItCannotConnectAndLeavesNothing() {
-        ContainerScope scope;
-        String said;
-        try (ContainerScope opened = new ContainerScope()) {
-            scope = opened;
-            GenericContainer<?> postgres = opened.add(postgres());
-            postgres.start();
-            postgres.getDockerClient().stopContainerCmd(postgres.getContainerId()).exec();
-            said = failedStart(opened.add(keycloak("keycloak")));
-        }
+        String said = whatKeycloakSaysFailingToStart("keycloak",
+                postgres -> postgres.getDockerClient().stopContainerCmd(postgres.getContainerId()).exec());
 
         assertThat(said).contains("Keycloak ended with exit code 1 before it was ready",
                 "Failed to start server in (production) mode", "Failed to obtain JDBC connection", "The connection attempt failed");
-        assertThat(scope.leftBehind()).isEmpty();
     }
 
     @Test
@@ -109,9 +91,21 @@ class DatabaseFaultsContainerIT {
         assertThat(scope[0].leftBehind()).isEmpty();
     }
 
-    /** Starts Keycloak expecting it to fail, and answers the failure with what Keycloak said. */
-    static String failedStart(GenericContainer<?> keycloak) {
-        Throwable failed = catchThrowable(keycloak::start);
+    /**
+     * Starts PostgreSQL, does {@code fault} to it, then starts Keycloak with {@code databasePassword} expecting it to
+     * fail, and answers the failure with what Keycloak said — once the scope is closed and proven to leave nothing.
+     */
+    static String whatKeycloakSaysFailingToStart(String databasePassword, Consumer<GenericContainer<?>> fault) {
+        ContainerScope scope;
+        Throwable failed;
+        try (ContainerScope opened = new ContainerScope()) {
+            scope = opened;
+            GenericContainer<?> postgres = opened.add(postgres());
+            postgres.start();
+            fault.accept(postgres);
+            failed = catchThrowable(opened.add(keycloak(databasePassword))::start);
+        }
+        assertThat(scope.leftBehind()).as("left behind by a failed start").isEmpty();
         assertThat(failed).as("Keycloak started although its database failed it").isInstanceOf(ContainerLaunchException.class);
         StringBuilder said = new StringBuilder();
         for (Throwable cause = failed; cause != null; cause = cause.getCause()) {
@@ -152,7 +146,7 @@ class DatabaseFaultsContainerIT {
             long deadline = System.nanoTime() + startupTimeout.toNanos();
             URI ready = URI.create("http://" + waitStrategyTarget.getHost() + ":" + waitStrategyTarget.getMappedPort(MANAGEMENT_PORT)
                     + "/health/ready");
-            while (!answersOk(ready)) {
+            while (!DockerCli.answersOk(ready)) {
                 if (!waitStrategyTarget.isRunning()) {
                     Long exitCode = waitStrategyTarget.getCurrentContainerInfo().getState().getExitCodeLong();
                     throw new ContainerLaunchException("Keycloak ended with exit code " + exitCode + " before it was ready:\n"
@@ -168,18 +162,6 @@ class DatabaseFaultsContainerIT {
                     Thread.currentThread().interrupt();
                     throw new ContainerLaunchException("Interrupted waiting for Keycloak", e);
                 }
-            }
-        }
-
-        private static boolean answersOk(URI uri) {
-            try {
-                return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (IOException notYet) {
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
             }
         }
     }

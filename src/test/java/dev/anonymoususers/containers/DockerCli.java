@@ -1,5 +1,10 @@
 package dev.anonymoususers.containers;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +49,19 @@ final class DockerCli {
         List<String> command = new ArrayList<>(List.of("docker"));
         command.addAll(List.of(arguments));
         return run(timeout, Map.of(), command);
+    }
+
+    /** Whether the published port answers the request with 200: what the tests wait on. */
+    static boolean answersOk(URI uri) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException notYet) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Removes what building docker/Dockerfile left of its build stage (labelled there), about 0.7 GB a build. */
