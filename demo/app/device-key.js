@@ -39,8 +39,10 @@ function realmUrl({ url, realm }) {
 /** A one-time challenge from the realm's challenge endpoint. */
 async function fetchChallenge(config) {
   const response = await fetch(`${realmUrl(config)}/anonymous/challenge?client_id=${encodeURIComponent(config.clientId)}`, { method: "POST" });
-  const body = await response.json();
-  if (!response.ok) throw new Error(body.error_description ?? `challenge failed: ${response.status}`);
+  const body = await jsonOf(response);
+  if (!response.ok) {
+    throw new Error(`${response.url} answered ${response.status}: ${[body.error, body.error_description].filter(Boolean).join(": ")}`);
+  }
   return body.challenge;
 }
 
@@ -50,7 +52,20 @@ async function exchange(config, assertion) {
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams({ grant_type: GRANT_TYPE, assertion, client_id: config.clientId }),
   });
-  return { ok: response.ok, body: await response.json() };
+  return { ok: response.ok, status: response.status, url: response.url, body: await jsonOf(response) };
+}
+
+/**
+ * The JSON that Keycloak answers, errors included. Anything else — a wrong base URL (such as a left-over /auth), a
+ * Keycloak still starting (503), a proxy's error page — is an error that says what came back.
+ */
+async function jsonOf(response) {
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`${response.url} answered ${response.status} without JSON: ${text.slice(0, 200)}`);
+  }
 }
 
 /** The server's answer to a one-request assertion from a device whose clock is off (docs/device-keys.md). */
@@ -65,7 +80,10 @@ function clockIsOff({ ok, body }) {
 export async function signInWithDeviceKey(config, keyPair) {
   let answer = await exchange(config, await createDeviceAssertion(keyPair));
   if (clockIsOff(answer)) answer = await exchange(config, await createDeviceAssertion(keyPair, await fetchChallenge(config)));
-  if (!answer.ok) throw new Error(`${answer.body.error}: ${answer.body.error_description}`);
+  if (!answer.ok) {
+    const { error, error_description } = answer.body;
+    throw new Error(`${answer.url} answered ${answer.status}: ${[error, error_description].filter(Boolean).join(": ")}`);
+  }
   return answer.body;
 }
 

@@ -3,6 +3,8 @@ package dev.anonymoususers.devicekeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.anonymoususers.testing.AdminApi;
 import dev.anonymoususers.testing.KeycloakServer;
 import dev.anonymoususers.testing.WithKeycloak;
@@ -65,16 +68,71 @@ class DocumentedExamplesIT {
         assertThat(admin.get("/admin/realms/" + realm + "/events?type=LOGIN_ERROR").toString()).contains("signs a challenge instead");
     }
 
+    @Test
+    void javaScriptModuleSaysWhatKeycloakAnsweredToAWrongBasePath(KeycloakServer server, AdminApi admin, @TempDir Path work)
+            throws Exception {
+        String realm = realmFor(admin);
+
+        String said = runFailing(nodeExample(server.baseUrl() + "/auth", realm, work), work); // the base path before Keycloak 17
+
+        assertThat(said).contains("Error: " + server.baseUrl() + "/auth/realms/" + realm
+                + "/protocol/openid-connect/token answered 404: Unable to find matching target resource method");
+    }
+
+    @Test
+    void javaScriptModuleSaysWhatCameBackWhenTheAnswerIsNotJson(@TempDir Path work) throws Exception {
+        // What Keycloak 26.7 answers while it is still starting, replayed by a stand-in server.
+        HttpServer starting = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        starting.createContext("/", exchange -> {
+            byte[] body = "Bootstrap in progress. Retry in 1 seconds.".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/plain");
+            exchange.sendResponseHeaders(503, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        starting.start();
+        String url = "http://127.0.0.1:" + starting.getAddress().getPort();
+        String said;
+        try {
+            said = runFailing(nodeExample(url, "demo", work), work);
+        } finally {
+            starting.stop(0);
+        }
+
+        assertThat(said).contains("Error: " + url + "/realms/demo/protocol/openid-connect/token answered 503 without JSON:"
+                + " Bootstrap in progress. Retry in 1 seconds.").doesNotContain("SyntaxError");
+    }
+
     private static List<String> nodeExample(KeycloakServer server, String realm, Path work) {
-        return List.of("node", EXAMPLES.resolve("device-key.mjs").toString(), server.baseUrl(), realm, "web-app",
-                work.resolve("key.json").toString());
+        return nodeExample(server.baseUrl(), realm, work);
+    }
+
+    private static List<String> nodeExample(String url, String realm, Path work) {
+        return List.of("node", EXAMPLES.resolve("device-key.mjs").toString(), url, realm, "web-app", work.resolve("key.json").toString());
     }
 
     private static String realmFor(AdminApi admin) {
         return admin.importGuestsRealm("http://127.0.0.1/callback", true);
     }
 
+    /** Runs the example expecting it to fail, and answers all it printed. */
+    private static String runFailing(List<String> command, Path work) throws IOException, InterruptedException {
+        Ended ended = execute(command, work);
+        assertThat(ended.exitValue()).as(ended.output()).isNotZero();
+        return ended.output();
+    }
+
+    /** Runs the example expecting it to succeed, and answers the last line it printed. */
     private static String run(List<String> command, Path work) throws IOException, InterruptedException {
+        Ended ended = execute(command, work);
+        assertThat(ended.exitValue()).as(ended.output()).isZero();
+        return ended.output().lines().reduce((first, last) -> last).orElse("");
+    }
+
+    private record Ended(int exitValue, String output) {
+    }
+
+    private static Ended execute(List<String> command, Path work) throws IOException, InterruptedException {
         Path output = work.resolve("output.txt");
         Process process = new ProcessBuilder(new ArrayList<>(command)).directory(work.toFile())
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
@@ -82,8 +140,6 @@ class DocumentedExamplesIT {
             process.destroyForcibly();
             throw new AssertionError("The example did not finish: " + command);
         }
-        String text = Files.readString(output, StandardCharsets.UTF_8).trim();
-        assertThat(process.exitValue()).as(text).isZero();
-        return text.lines().reduce((first, last) -> last).orElse("");
+        return new Ended(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8).trim());
     }
 }
