@@ -3,8 +3,6 @@ package dev.anonymoususers.devicekeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,9 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.anonymoususers.testing.AdminApi;
 import dev.anonymoususers.testing.KeycloakServer;
+import dev.anonymoususers.testing.StandInServer;
 import dev.anonymoususers.testing.WithKeycloak;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,22 +79,12 @@ class DocumentedExamplesIT {
 
     @Test
     void javaScriptModuleSaysWhatCameBackWhenTheAnswerIsNotJson(@TempDir Path work) throws Exception {
-        // What Keycloak 26.7 answers while it is still starting, replayed by a stand-in server.
-        HttpServer starting = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        starting.createContext("/", exchange -> {
-            byte[] body = "Bootstrap in progress. Retry in 1 seconds.".getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "text/plain");
-            exchange.sendResponseHeaders(503, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        starting.start();
-        String url = "http://127.0.0.1:" + starting.getAddress().getPort();
         String said;
-        try {
+        String url;
+        // What Keycloak 26.7 answers while it is still starting, replayed by a stand-in.
+        try (StandInServer starting = new StandInServer(503, "text/plain", "Bootstrap in progress. Retry in 1 seconds.")) {
+            url = starting.url();
             said = runFailing(nodeExample(url, "demo", work), work);
-        } finally {
-            starting.stop(0);
         }
 
         assertThat(said).contains("Error: " + url + "/realms/demo/protocol/openid-connect/token answered 503 without JSON:"
