@@ -6,7 +6,6 @@ import java.security.KeyPair;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +20,7 @@ import dev.anonymoususers.testing.Addresses;
 import dev.anonymoususers.testing.AdminApi;
 import dev.anonymoususers.testing.DeviceAssertions;
 import dev.anonymoususers.testing.DeviceKeyClient;
+import dev.anonymoususers.testing.GuestTables;
 import dev.anonymoususers.testing.KeycloakCluster;
 import dev.anonymoususers.testing.KeycloakServer;
 import dev.anonymoususers.testing.OidcClient;
@@ -188,19 +188,6 @@ class TwoNodeClusterIT {
         assertThat(admin.isGuest(realm, sub)).isFalse();
     }
 
-    /** Tables where a guest leaves rows, and how a row is found to be one of this realm's guests. */
-    static final Map<String, String> GUEST_ROWS = new java.util.LinkedHashMap<>();
-    static {
-        String guestIds = "(select u.ID from USER_ENTITY u where u.REALM_ID = ? and u.USERNAME like 'guest-%')";
-        GUEST_ROWS.put("USER_ENTITY", "t.ID in " + guestIds);
-        for (String table : List.of("USER_ATTRIBUTE", "CREDENTIAL", "USER_ROLE_MAPPING", "USER_GROUP_MEMBERSHIP",
-                "USER_REQUIRED_ACTION", "ANON_DEVICE_KEY", "ANON_GUEST", "OFFLINE_USER_SESSION")) {
-            GUEST_ROWS.put(table, "t.USER_ID in " + guestIds);
-        }
-        GUEST_ROWS.put("OFFLINE_CLIENT_SESSION", "t.USER_SESSION_ID in (select s.USER_SESSION_ID from OFFLINE_USER_SESSION s"
-                + " where s.USER_ID in " + guestIds + ")");
-    }
-
     @Test
     @Order(Integer.MAX_VALUE - 2)
     void whatADeviceGuestStoresInPostgreSql() throws Exception {
@@ -216,18 +203,12 @@ class TwoNodeClusterIT {
         StringBuilder report = new StringBuilder("What one device guest stores in PostgreSQL (" + guests + " guests, each signed in once):\n");
         double rowsPerGuest = 0;
         try (Connection db = cluster.database()) {
-            for (Map.Entry<String, String> table : GUEST_ROWS.entrySet()) {
-                try (PreparedStatement query = db.prepareStatement("select count(*), coalesce(sum(pg_column_size(t.*)), 0) from "
-                        + table.getKey() + " t where " + table.getValue())) {
-                    query.setString(1, realmId);
-                    try (ResultSet result = query.executeQuery()) {
-                        result.next();
-                        double rows = result.getLong(1) / (double) guests;
-                        rowsPerGuest += rows;
-                        report.append(String.format(java.util.Locale.ROOT, "  %-24s %5.2f rows %7.1f bytes of row data%n",
-                                table.getKey(), rows, result.getLong(2) / (double) guests));
-                    }
-                }
+            String realmGuests = "(select u.id from user_entity u where u.realm_id = ? and u.username like 'guest-%')";
+            for (GuestTables.Rows table : GuestTables.rowsOf(db, realmGuests, realmId)) {
+                double rows = table.rows() / (double) guests;
+                rowsPerGuest += rows;
+                report.append(String.format(java.util.Locale.ROOT, "  %-24s %5.2f rows %7.1f bytes of row data%n",
+                        table.table(), rows, table.dataBytes() / (double) guests));
             }
         }
         report.append(String.format(java.util.Locale.ROOT, "  %-24s %5.2f rows; with indexes and page overhead %.0f bytes per guest%n",
@@ -238,11 +219,8 @@ class TwoNodeClusterIT {
 
     /** The size on disk of every table a guest writes to, with its indexes. */
     long relationBytes() throws Exception {
-        try (Connection db = cluster.database(); Statement statement = db.createStatement();
-                ResultSet result = statement.executeQuery("select sum(pg_total_relation_size(c.oid)) from pg_class c"
-                        + " where c.relkind = 'r' and upper(c.relname) in ('" + String.join("', '", GUEST_ROWS.keySet()) + "')")) {
-            result.next();
-            return result.getLong(1);
+        try (Connection db = cluster.database()) {
+            return GuestTables.diskBytes(db);
         }
     }
 
