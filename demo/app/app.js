@@ -97,10 +97,14 @@ keycloak.onActionUpdate = async (status, action) => {
   if (action === "promote-anonymous" && status === "error") show("This account cannot be promoted.");
 };
 const returningFromKeycloak = /[#&?]state=/.test(window.location.href);
+// A remembered device's sign-up that was cancelled comes back with an error and no code: the browser has no session
+// of the guest (a device's link never leaves one behind), so the device signs its guest in again.
+const returnedWithoutCode = returningFromKeycloak && !/[#&?]code=/.test(window.location.href);
 
 try {
   const remembered = await loadDeviceKey();
-  if (remembered && !returningFromKeycloak) {
+  if (remembered && (!returningFromKeycloak || returnedWithoutCode)) {
+    if (returnedWithoutCode) window.history.replaceState(null, "", window.location.pathname);
     await startWithDeviceKey(remembered); // a remembered device signs in silently, as the same guest
   } else {
     await keycloak.init({ onLoad: "check-sso", pkceMethod: "S256", checkLoginIframe: false });

@@ -31,6 +31,14 @@ public final class AnonymousUsers {
      */
     public static final String REPLACED_GUEST_NOTE = "anonymousUsers.replacedGuest";
 
+    /**
+     * Auth note of a browser sign-in that a device assertion started, to promote the device's guest
+     * ({@code login_hint=anonymous:<assertion>} with {@code kc_action=promote-anonymous}). Anyone can put such a link in
+     * front of a visitor, so that guest becomes the visitor's only by being promoted there: cancelled or failed, the
+     * browser keeps no session of it. The guest step writes it; the promotion and the guest's boundaries read it.
+     */
+    public static final String DEVICE_PROMOTION_NOTE = "anonymousUsers.devicePromotion";
+
     private AnonymousUsers() {
     }
 

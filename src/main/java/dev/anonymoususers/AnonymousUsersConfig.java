@@ -17,8 +17,10 @@ import org.keycloak.services.ui.extend.UiTabProvider;
  * cluster, and carried by realm export and import.
  *
  * @param enabled                  whether apps of the realm may sign visitors in as guests
- * @param guestClients             client ids that may create guests; empty means every client of the realm
- * @param deviceKeyClients         client ids that may use device keys; empty means every client of the realm
+ * @param guestClients             client ids that may create guests; empty means every OpenID Connect client the
+ *                                 realm's admins created (never Keycloak's own, see {@link KeycloaksOwnClients})
+ * @param deviceKeyClients         client ids that may use device keys; empty means every OpenID Connect client the
+ *                                 realm's admins created
  * @param guestsPerAddressPerHour  new guests one address may create in an hour; 0 means no limit
  * @param maxGuests                guests the realm may hold; 0 means no limit
  * @param challengeLifetimeSeconds how long a device-key challenge waits for its assertion
@@ -98,7 +100,7 @@ public record AnonymousUsersConfig(boolean enabled, List<String> guestClients, L
 
     /** Whether the app {@code clientId} may create guests (in the browser or with a device key seen first). */
     public boolean allowsGuests(String clientId) {
-        return guestClients.isEmpty() || guestClients.contains(clientId);
+        return !KeycloaksOwnClients.isOwnName(clientId) && (guestClients.isEmpty() || guestClients.contains(clientId));
     }
 
     /** Event error (and refusal reason) of a request in a realm where anonymous users are off. */
@@ -114,12 +116,35 @@ public record AnonymousUsersConfig(boolean enabled, List<String> guestClients, L
 
     /** Whether the app {@code clientId} may sign guests in with device keys. */
     public boolean allowsDeviceKeys(String clientId) {
-        return deviceKeyClients.isEmpty() || deviceKeyClients.contains(clientId);
+        return !KeycloaksOwnClients.isOwnName(clientId) && (deviceKeyClients.isEmpty() || deviceKeyClients.contains(clientId));
     }
 
-    /** The settings of {@code realm}; the defaults where no admin has saved them yet. */
+    /**
+     * The settings of {@code realm}; the defaults where no admin has saved them yet. The master realm, which holds
+     * Keycloak's administrators, never has anonymous users, whatever was stored or imported.
+     */
     public static AnonymousUsersConfig of(RealmModel realm) {
+        if (KeycloaksOwnClients.isMasterRealm(realm)) {
+            return DEFAULTS;
+        }
         return component(realm).map(AnonymousUsersConfig::of).orElse(DEFAULTS);
+    }
+
+    /** What the server log says of a stored or imported setting that is ignored: the master realm on, Keycloak's own clients. */
+    public static List<String> ignoredSettings(RealmModel realm) {
+        Map<String, List<String>> stored = component(realm).map(ComponentModel::getConfig)
+                .map(config -> (Map<String, List<String>>) config).orElse(Map.of());
+        List<String> ignored = new java.util.ArrayList<>();
+        if (KeycloaksOwnClients.isMasterRealm(realm) && enabled(stored)) {
+            ignored.add("anonymous users are never on in the master realm; its stored setting enabled=true is ignored");
+        }
+        for (Setting setting : List.of(Setting.GUEST_CLIENTS, Setting.DEVICE_KEY_CLIENTS)) {
+            stored.getOrDefault(setting.key(), List.of()).stream()
+                    .filter(clientId -> clientId != null && KeycloaksOwnClients.isOwnName(clientId.trim()))
+                    .forEach(clientId -> ignored.add(setting.json() + " names " + clientId.trim()
+                            + ", one of Keycloak's own applications, which never sign guests in; it is ignored"));
+        }
+        return ignored;
     }
 
     /** The realm component that holds the settings, written by the tab and the settings API alike. */
@@ -133,7 +158,11 @@ public record AnonymousUsersConfig(boolean enabled, List<String> guestClients, L
         return fromMap(component.getConfig() == null ? Map.of() : component.getConfig());
     }
 
-    /** Reads saved settings; a value an admin could not have saved counts as its default. */
+    /**
+     * Reads saved settings; a value an admin could not have saved counts as its default. Keycloak's own clients in a
+     * stored list (imported, or saved by an earlier version) stay in it, so the list still names only the clients the
+     * admin meant, and are never allowed ({@link #allowsGuests}).
+     */
     static AnonymousUsersConfig fromMap(Map<String, List<String>> config) {
         return new AnonymousUsersConfig(enabled(config), list(config, Setting.GUEST_CLIENTS), list(config, Setting.DEVICE_KEY_CLIENTS),
                 numberOrDefault(config, Setting.GUESTS_PER_ADDRESS_PER_HOUR, DEFAULTS.guestsPerAddressPerHour()),

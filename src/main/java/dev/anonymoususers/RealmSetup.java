@@ -3,6 +3,7 @@ package dev.anonymoususers;
 import dev.anonymoususers.claims.AnonymousClientScope;
 import dev.anonymoususers.guest.GuestSignInSetup;
 import dev.anonymoususers.promotion.PromotionSetup;
+import org.jboss.logging.Logger;
 import org.keycloak.cluster.ClusterProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -30,6 +31,8 @@ import org.keycloak.models.utils.PostMigrationEvent;
  */
 public final class RealmSetup {
 
+    private static final Logger LOG = Logger.getLogger(RealmSetup.class);
+
     static final String INSTALLED_ATTRIBUTE = "anonymousUsers.installed";
 
     private RealmSetup() {
@@ -53,6 +56,7 @@ public final class RealmSetup {
                 RealmModel realm = created.getCreatedRealm();
                 installOnce(realm);
                 PromotionSetup.install(realm);
+                warnOfIgnoredSettings(realm);
                 onSettingsSaved(created.getKeycloakSession(), realm, AnonymousUsersConfig.of(realm));
             } else if (event instanceof PostMigrationEvent) {
                 ServerCapabilities.logAtStartup();
@@ -63,6 +67,7 @@ public final class RealmSetup {
                                     session.realms().getRealmsStream().forEach(realm -> {
                                         installOnce(realm);
                                         PromotionSetup.install(realm);
+                                        warnOfIgnoredSettings(realm);
                                         GuestRegistry.adopt(session, realm, true); // guests of an earlier version
                                         if (AnonymousUsersConfig.of(realm).enabled()) {
                                             // realms enabled by an earlier version, whose guest mark was unmanaged
@@ -73,6 +78,12 @@ public final class RealmSetup {
                                 }));
             }
         });
+    }
+
+    /** Settings the admin side would refuse but an import (or an earlier version) stored: said once, then ignored. */
+    private static void warnOfIgnoredSettings(RealmModel realm) {
+        AnonymousUsersConfig.ignoredSettings(realm).forEach(ignored ->
+                LOG.warnf("Anonymous users in realm '%s': %s", realm.getName(), ignored));
     }
 
     private static void installOnce(RealmModel realm) {

@@ -29,6 +29,30 @@ class AnonymousUsersConfigTest {
     }
 
     @Test
+    void keycloaksOwnClientsNeverMakeGuestsWhateverTheListSays() {
+        AnonymousUsersConfig every = AnonymousUsersConfig.fromMap(Map.of("enabled", List.of("true")));
+        AnonymousUsersConfig stored = AnonymousUsersConfig.fromMap(Map.of("guestClients", List.of("account-console"),
+                "deviceKeyClients", List.of("admin-cli")));
+
+        assertThat(every.allowsGuests("web-app")).isTrue();
+        assertThat(every.allowsGuests("account-console")).isFalse();
+        assertThat(every.allowsDeviceKeys("admin-cli")).isFalse();
+        assertThat(stored.allowsGuests("account-console")).isFalse();
+        assertThat(stored.allowsGuests("web-app")).as("the list still names only what the admin meant").isFalse();
+        assertThat(stored.allowsDeviceKeys("admin-cli")).isFalse();
+    }
+
+    @Test
+    void masterRealmHasNoGuestsWhateverItStores() {
+        org.keycloak.models.RealmModel master = org.mockito.Mockito.mock(org.keycloak.models.RealmModel.class);
+        org.mockito.Mockito.when(master.getName()).thenReturn("master");
+
+        assertThat(AnonymousUsersConfig.of(master)).isEqualTo(AnonymousUsersConfig.DEFAULTS);
+        org.mockito.Mockito.verify(master, org.mockito.Mockito.never()).getComponentsStream(org.mockito.ArgumentMatchers.any(),
+                org.mockito.ArgumentMatchers.any());
+    }
+
+    @Test
     void everyClientMayUseDeviceKeysUntilTheAdminNamesSome() {
         assertThat(AnonymousUsersConfig.fromMap(Map.of()).allowsDeviceKeys("any-app")).isTrue();
 

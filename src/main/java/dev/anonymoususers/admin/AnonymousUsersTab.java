@@ -62,15 +62,17 @@ public class AnonymousUsersTab implements UiTabProvider, UiTabProviderFactory<Co
             .property()
             .name(Setting.GUEST_CLIENTS.key())
             .label("Clients that may create guests")
-            .helpText("Client IDs of the apps that may create guests. Leave empty to let every client of the realm "
-                    + "create them. Other apps are refused; guests that exist keep signing in.")
+            .helpText("Client IDs of the apps that may create guests. Leave empty to let every OpenID Connect client "
+                    + "the realm's admins created make them; Keycloak's own clients (account console, admin console, "
+                    + "admin-cli) never do. Other apps are refused; guests that exist keep signing in.")
             .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
             .add()
             .property()
             .name(Setting.DEVICE_KEY_CLIENTS.key())
             .label("Clients that may use device keys")
             .helpText("Client IDs of the apps that may sign guests in with a device key (native apps, and web apps "
-                    + "that remember the device). Leave empty to let every client of the realm use them.")
+                    + "that remember the device). Leave empty to let every OpenID Connect client the realm's admins "
+                    + "created use them; Keycloak's own clients never do.")
             .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
             .add()
             .property()
@@ -148,12 +150,24 @@ public class AnonymousUsersTab implements UiTabProvider, UiTabProviderFactory<Co
     public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model)
             throws ComponentValidationException {
         try {
-            SettingsValidation.check(session, realm, model.getConfig());
+            SettingsValidation.check(session, realm, model.getConfig(), isRealmImport(session));
         } catch (IllegalArgumentException e) {
             throw new ComponentValidationException(e.getMessage());
         }
         // Each save stores the figures of the moment with it: the tab can show only what the component holds.
         model.getConfig().putSingle(STATISTICS, GuestStatistics.of(session, realm).summary());
+    }
+
+    /**
+     * Whether the component arrives with a realm being imported (the realm import request, or an import at server
+     * start) rather than from an admin saving it through the components API.
+     */
+    private static boolean isRealmImport(KeycloakSession session) {
+        try {
+            return !session.getContext().getUri().getPath().contains("/components");
+        } catch (RuntimeException noRequest) {
+            return true;
+        }
     }
 
     @Override

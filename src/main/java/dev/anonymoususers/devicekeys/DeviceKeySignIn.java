@@ -3,6 +3,7 @@ package dev.anonymoususers.devicekeys;
 import dev.anonymoususers.AnonymousUsers;
 import dev.anonymoususers.AnonymousUsersConfig;
 import dev.anonymoususers.GuestMetrics;
+import dev.anonymoususers.KeycloaksOwnClients;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
@@ -34,6 +35,9 @@ public final class DeviceKeySignIn {
     /** As {@link #signIn(KeycloakSession, RealmModel, ClientModel, String, EventBuilder)}, for {@code expected}. */
     public static UserModel signIn(KeycloakSession session, RealmModel realm, ClientModel client, String assertion,
             DeviceAction expected, EventBuilder event) throws DeviceKeyError {
+        if (KeycloaksOwnClients.contains(realm, client.getClientId())) {
+            throw DeviceKeyError.unauthorizedClient(KeycloaksOwnClients.refusal(client.getClientId()));
+        }
         AnonymousUsersConfig config = AnonymousUsersConfig.of(realm);
         if (!config.enabled()) {
             throw DeviceKeyError.unauthorizedClient(AnonymousUsersConfig.DISABLED_DESCRIPTION);

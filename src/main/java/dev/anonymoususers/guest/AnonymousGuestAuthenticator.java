@@ -2,10 +2,13 @@ package dev.anonymoususers.guest;
 
 import java.util.Optional;
 
+import dev.anonymoususers.AnonymousUsers;
 import dev.anonymoususers.AnonymousUsersConfig;
 import dev.anonymoususers.GuestAccounts;
 import dev.anonymoususers.GuestLimitReached;
 import dev.anonymoususers.GuestMetrics;
+import dev.anonymoususers.KeycloaksOwnClients;
+import dev.anonymoususers.devicekeys.DeviceAction;
 import dev.anonymoususers.devicekeys.DeviceKeyError;
 import dev.anonymoususers.devicekeys.DeviceKeySignIn;
 import jakarta.ws.rs.core.Response;
@@ -24,9 +27,13 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  *
  * <p>It sits right after Keycloak's cookie step, so a browser that already has a session keeps its user, guest or
  * not, and no second guest is made. For a guest request ({@code login_hint=anonymous}) it creates the guest and
- * ends the flow without a page; with a device assertion ({@code login_hint=anonymous:<assertion>}) it signs that
- * device's guest in through the same code as the token endpoint (with {@code kc_action=promote-anonymous}, the
- * assertion says {@code promote}, and the promotion page follows). For any other request it steps aside.
+ * ends the flow without a page. A device assertion ({@code login_hint=anonymous:<assertion>}) is accepted only with
+ * {@code kc_action=promote-anonymous}: it signs that device's guest in through the same code as the token endpoint,
+ * for the promotion page that follows, and the browser keeps no session of the guest unless the promotion succeeds
+ * ({@link AnonymousUsers#DEVICE_PROMOTION_NOTE}). For any other request it steps aside.
+ *
+ * <p>Only the realm's own OpenID Connect apps get guests: SAML and Keycloak's own applications get their protocol's
+ * error, and nobody is created.
  */
 public class AnonymousGuestAuthenticator implements Authenticator {
 
@@ -34,35 +41,59 @@ public class AnonymousGuestAuthenticator implements Authenticator {
     /** Event error for a guest request of an app that may not create guests. */
     public static final String ERROR_CLIENT_NOT_ALLOWED = "anonymous_client_not_allowed";
 
+    static final String NOT_OPENID_CONNECT = "Guests sign in only with OpenID Connect";
+
+    static final String NO_FORMS_DISABLED = "Device promotion in the browser needs the required action "
+            + NoFormsForGuests.ID + ", which the realm has disabled";
+
+    static final String ASSERTION_ONLY_TO_PROMOTE = "A device assertion is accepted in the browser only to promote its guest, "
+            + "with kc_action=" + AnonymousUsers.PROMOTE_ACTION + "; a device signs in at the token endpoint";
+
     @Override
     public void authenticate(AuthenticationFlowContext context) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
-        AnonymousUsersConfig settings = AnonymousUsersConfig.of(context.getRealm());
-        boolean enabled = settings.enabled();
         String loginHint = GuestRequest.loginHint(authSession.getClientNote(OIDCLoginProtocol.LOGIN_HINT_PARAM),
                 loginHintInRequest(context));
-
         if (!GuestRequest.isGuestRequest(loginHint)) {
             context.attempted(); // the login page that follows offers "Continue as guest" (GuestOfferingLoginForms)
             return;
         }
-        if (!enabled) {
+        String clientId = authSession.getClient().getClientId();
+        if (!OIDCLoginProtocol.LOGIN_PROTOCOL.equals(authSession.getProtocol())) {
+            refuse(context, ERROR_CLIENT_NOT_ALLOWED, NOT_OPENID_CONNECT);
+            return;
+        }
+        if (KeycloaksOwnClients.contains(context.getRealm(), clientId)) {
+            refuse(context, ERROR_CLIENT_NOT_ALLOWED, KeycloaksOwnClients.refusal(clientId));
+            return;
+        }
+        AnonymousUsersConfig settings = AnonymousUsersConfig.of(context.getRealm());
+        if (!settings.enabled()) {
             refuse(context, AnonymousUsersConfig.DISABLED_ERROR, AnonymousUsersConfig.DISABLED_DESCRIPTION);
             return;
         }
         Optional<String> assertion = GuestRequest.deviceAssertion(loginHint);
         UserModel guest;
         if (assertion.isPresent()) {
+            if (!AnonymousUsers.PROMOTE_ACTION.equals(authSession.getClientNote(Constants.KC_ACTION))) {
+                // A link could otherwise sign any browser in to the guest of whoever made the assertion (login CSRF).
+                refuse(context, DeviceKeyError.INVALID_REQUEST, ASSERTION_ONLY_TO_PROMOTE);
+                return;
+            }
+            if (!NoFormsForGuests.isEnabled(context.getRealm())) {
+                // it is what ends a device's promotion that did not complete without a session
+                refuse(context, DeviceKeyError.INVALID_REQUEST, NO_FORMS_DISABLED);
+                return;
+            }
             try {
                 guest = DeviceKeySignIn.signIn(context.getSession(), context.getRealm(), authSession.getClient(),
-                        assertion.get(), GuestRequest.deviceAction(authSession.getClientNote(Constants.KC_ACTION)),
-                        context.getEvent());
+                        assertion.get(), DeviceAction.PROMOTE, context.getEvent());
             } catch (DeviceKeyError refused) {
                 refuse(context, refused.eventError(), refused.description());
                 return;
             }
+            authSession.setAuthNote(AnonymousUsers.DEVICE_PROMOTION_NOTE, Boolean.TRUE.toString());
         } else {
-            String clientId = authSession.getClient().getClientId();
             if (!settings.allowsGuests(clientId)) {
                 refuse(context, ERROR_CLIENT_NOT_ALLOWED, AnonymousUsersConfig.guestsNotAllowed(clientId));
                 return;

@@ -2,8 +2,6 @@ package dev.anonymoususers.guest;
 
 import java.util.Optional;
 
-import dev.anonymoususers.AnonymousUsers;
-import dev.anonymoususers.devicekeys.DeviceAction;
 
 /**
  * Recognises a guest sign-in request in the browser, by its {@code login_hint}: {@code anonymous} for a new or
@@ -31,11 +29,6 @@ final class GuestRequest {
             return keptByKeycloak;
         }
         return inAuthorizationRequest != null && inAuthorizationRequest.startsWith(DEVICE_KEY_PREFIX) ? inAuthorizationRequest : null;
-    }
-
-    /** What a device assertion must ask for in a request with this {@code kc_action}: promote for a promotion. */
-    static DeviceAction deviceAction(String kcAction) {
-        return AnonymousUsers.PROMOTE_ACTION.equals(kcAction) ? DeviceAction.PROMOTE : DeviceAction.AUTH;
     }
 
     /** The device assertion of a {@code login_hint=anonymous:<assertion>} request. */

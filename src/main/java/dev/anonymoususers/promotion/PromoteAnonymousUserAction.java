@@ -48,6 +48,9 @@ public class PromoteAnonymousUserAction implements RequiredActionProvider {
     /** Event {@code reason} of a submit that found its guest promoted by another submit of the same page. */
     public static final String ALREADY_PROMOTED = "already promoted";
 
+    static final String PROMOTED_ELSEWHERE = "The guest was promoted in another browser, which alone keeps its session";
+    static final String NOT_A_GUEST_ANY_MORE = "The account of this device is no longer a guest";
+
     /** How long a submit waits for its twin (a double click) to finish promoting the same guest. */
     private static final Duration TWIN_PATIENCE = Duration.ofSeconds(15);
 
@@ -87,12 +90,17 @@ public class PromoteAnonymousUserAction implements RequiredActionProvider {
         }
         if (!AnonymousUsers.isAnonymous(user)) {
             if (guard.wasJustPromoted()) {
-                endAsAlreadyPromoted(context);
+                endAsAlreadyPromoted(context, guard);
                 return;
             }
             error(context, ERROR_NOT_ANONYMOUS, "the account is not a guest");
             user.removeRequiredAction(AnonymousUsers.PROMOTE_ACTION); // should an admin have set it on a regular user
-            context.ignore();
+            if (context.getAuthenticationSession().getAuthNote(AnonymousUsers.DEVICE_PROMOTION_NOTE) != null) {
+                // a device's link promotes its guest or signs nobody in; never a regular account
+                context.failure(NOT_A_GUEST_ANY_MORE);
+            } else {
+                context.ignore();
+            }
             return;
         }
         context.challenge(SignUpPage.render(context, null, List.of()));
@@ -115,7 +123,7 @@ public class PromoteAnonymousUserAction implements RequiredActionProvider {
         PromotionGuard guard = new PromotionGuard(session, user.getId());
         if (!AnonymousUsers.isAnonymous(user)) {
             if (guard.wasJustPromoted()) {
-                endAsAlreadyPromoted(context);
+                endAsAlreadyPromoted(context, guard);
             } else {
                 error(context, ERROR_NOT_ANONYMOUS, "the account is not a guest");
                 context.failure();
@@ -216,8 +224,10 @@ public class PromoteAnonymousUserAction implements RequiredActionProvider {
             context.challenge(SignUpPage.render(context, form, refused));
             return;
         }
-        guard.rememberPromoted(context.getRealm());
+        int ended = SessionsBeforePromotion.end(context, context.getUser());
+        guard.rememberPromoted(context.getRealm(), browser(context));
         context.getEvent()
+                .detail(SessionsBeforePromotion.ENDED_SESSIONS_DETAIL, Integer.toString(ended))
                 .detail(METHOD_DETAIL, method)
                 .detail(Details.USERNAME, signUp.username())
                 .detail(Details.EMAIL, signUp.email());
@@ -230,19 +240,31 @@ public class PromoteAnonymousUserAction implements RequiredActionProvider {
     private static boolean promotedByTwin(RequiredActionContext context, PromotionGuard guard) {
         guard.awaitUnlocked(TWIN_PATIENCE);
         if (GuestPromotion.isPromoted(context.getSession(), context.getRealm(), context.getUser().getId())) {
-            endAsAlreadyPromoted(context);
+            endAsAlreadyPromoted(context, guard);
             return true;
         }
         return false;
     }
 
     /**
-     * Another submit of a page that was shown to this account as a guest (a double click, a second tab) promoted
-     * it a moment ago: this one ends in success too, without promoting again. Its event says so in {@code reason}.
+     * Another submit of a page that was shown to this account as a guest promoted it a moment ago. In the same
+     * browser (a double click, a second tab) this one ends in success too, without promoting again, and its event
+     * says so in {@code reason}. In any other browser the promotion ended that browser's session of the guest, so it
+     * gets an error and no session of the account: whoever else held the guest does not hold the person's account.
      */
-    private static void endAsAlreadyPromoted(RequiredActionContext context) {
+    private static void endAsAlreadyPromoted(RequiredActionContext context, PromotionGuard guard) {
+        if (!guard.wasJustPromotedIn(browser(context))) {
+            error(context, ERROR_NOT_ANONYMOUS, PROMOTED_ELSEWHERE);
+            context.failure(PROMOTED_ELSEWHERE);
+            return;
+        }
         context.getEvent().detail(Details.REASON, ALREADY_PROMOTED);
         context.success();
+    }
+
+    /** The browser a request comes from: its authentication session, whose id Keycloak gives its user session. */
+    private static String browser(RequiredActionContext context) {
+        return context.getAuthenticationSession().getParentSession().getId();
     }
 
     private static MultivaluedMap<String, String> form(RequiredActionContext context) {

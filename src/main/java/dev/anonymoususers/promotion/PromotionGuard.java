@@ -22,6 +22,7 @@ final class PromotionGuard {
 
     private static final String LOCK_PREFIX = "anonymous-users.promoting.";
     private static final String DONE_PREFIX = "anonymous-users.promoted.";
+    private static final String BROWSER = "browser";
     /** Longer than any promotion takes; the lock of a node that died frees itself. */
     private static final long LOCK_SECONDS = 60;
     private static final Duration POLL = Duration.ofMillis(100);
@@ -63,17 +64,27 @@ final class PromotionGuard {
     }
 
     /**
-     * Remembers that the guest was promoted, for as long as a login page lives. The store writes it only when this
-     * request's transaction commits, so a promotion that is rolled back is never remembered.
+     * Remembers that the guest was promoted, and in which browser, for as long as a login page lives. The store writes
+     * it only when this request's transaction commits, so a promotion that is rolled back is never remembered.
      */
-    void rememberPromoted(RealmModel realm) {
+    void rememberPromoted(RealmModel realm, String browser) {
         long lifetime = Math.max(realm.getAccessCodeLifespanLogin(), realm.getAccessCodeLifespanUserAction());
-        store.put(DONE_PREFIX + userId, lifetime, Map.of());
+        store.put(DONE_PREFIX + userId, lifetime, Map.of(BROWSER, browser));
     }
 
     /** Whether the account was promoted so recently that a page shown to it as a guest may still be open. */
     boolean wasJustPromoted() {
         return store.contains(DONE_PREFIX + userId);
+    }
+
+    /**
+     * Whether the account was just promoted in the browser whose authentication session is {@code browser}: only a
+     * second submit there (a double click, a second tab) shares in that promotion; any other browser's session of the
+     * guest was ended by it.
+     */
+    boolean wasJustPromotedIn(String browser) {
+        Map<String, String> promoted = store.get(DONE_PREFIX + userId);
+        return promoted != null && browser.equals(promoted.get(BROWSER));
     }
 
     private void afterTransaction(Runnable action) {

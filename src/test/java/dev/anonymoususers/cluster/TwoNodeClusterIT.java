@@ -188,6 +188,31 @@ class TwoNodeClusterIT {
         assertThat(admin.isGuest(realm, sub)).isFalse();
     }
 
+    /** The attack of a session kept past the promotion, across nodes: a device's session and offline token on B. */
+    @Test
+    void sessionsOfAGuestOnNodeBEndWhenNodeAPromotesIt() {
+        String address = Addresses.next();
+        java.security.KeyPair key = DeviceAssertions.ecP256();
+        OidcClient.Tokens online = onB(address).signIn(DeviceAssertions.signedBy(key).ownId().build()).tokens();
+        OidcClient.Tokens offline = onB(address).token(Map.of("grant_type", DeviceKeyClient.GRANT_TYPE, "scope", "openid offline_access",
+                "assertion", DeviceAssertions.signedBy(key).ownId().build())).tokens();
+        OidcClient browserOnB = new OidcClient(cluster.b(), realm, "web-app", REDIRECT_URI).from(address);
+        assertThat(browserOnB.tryRefresh(online.refreshToken()).statusCode()).as("B knows the session").isEqualTo(200);
+
+        OidcClient onA = new OidcClient(cluster.a(), realm, "web-app", REDIRECT_URI).from(address);
+        OidcClient.Authorization page = onA.authorize(Map.of("kc_action", "promote-anonymous", "login_hint", "anonymous:"
+                + DeviceAssertions.signedBy(key).challenge(onA(address).challenge()).action("promote").build()));
+        String name = "promoted-" + System.nanoTime();
+        OidcClient.Authorization done = onA.submit(page, "kc-promote-anonymous-form", Map.of("username", name,
+                "email", name + "@example.com", "firstName", "Grace", "lastName", "Hopper",
+                "password", "a-long-password-1", "password-confirm", "a-long-password-1"));
+
+        assertThat(done.parameter("kc_action_status")).as(String.valueOf(done.page())).isEqualTo("success");
+        assertThat(browserOnB.tryRefresh(online.refreshToken()).statusCode()).isEqualTo(400);
+        assertThat(browserOnB.tryRefresh(offline.refreshToken()).statusCode()).isEqualTo(400);
+        assertThat(browserOnB.tryUserinfo(online.accessToken()).statusCode()).isEqualTo(401);
+    }
+
     @Test
     @Order(Integer.MAX_VALUE - 2)
     void whatADeviceGuestStoresInPostgreSql() throws Exception {

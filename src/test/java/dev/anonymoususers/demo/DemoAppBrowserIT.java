@@ -237,6 +237,25 @@ class DemoAppBrowserIT {
         }
     }
 
+    /** A cancelled device sign-up leaves the browser no session of the guest; the device signs it in again. */
+    @Test
+    void rememberedDeviceThatCancelsItsSignUpIsTheSameGuestAgain() {
+        try (Browser browser = new Browser()) {
+            browser.open(appUrl);
+            browser.await(By.id("remember-device")).click();
+            browser.awaitText(By.id("device"), "remembered");
+            String sub = browser.await(By.id("sub")).getText();
+
+            browser.await(By.id("sign-up")).click();
+            browser.await(By.id("kc-cancel")).click();
+
+            browser.awaitText(By.id("sub"), sub);
+            browser.awaitText(By.id("is-anonymous"), "true");
+            assertThat(browser.await(By.id("device")).getText()).isEqualTo("remembered");
+            assertThat(browser.driver().findElement(By.id("error")).isDisplayed()).as("no error shown").isFalse();
+        }
+    }
+
     private void awaitListening(int port, Path log) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
         while (Instant.now().isBefore(deadline)) {

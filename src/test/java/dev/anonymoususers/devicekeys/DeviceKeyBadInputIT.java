@@ -412,8 +412,8 @@ class DeviceKeyBadInputIT extends DeviceKeyRealm {
         OidcClient browser = new OidcClient(server, realm, "web-app", REDIRECT_URI);
         int users = admin.countUsers(realm);
 
-        OidcClient.Authorization answer = browser.authorize(Map.of("login_hint",
-                "anonymous:" + fresh(DeviceAssertions.ecP256()).signWith(DeviceAssertions.ecP256()).build()));
+        OidcClient.Authorization answer = browser.authorize(Map.of("kc_action", "promote-anonymous", "login_hint",
+                "anonymous:" + fresh(DeviceAssertions.ecP256()).action("promote").signWith(DeviceAssertions.ecP256()).build()));
 
         assertThat(answer.reachedApp()).as("page: %s", answer.page()).isTrue();
         assertThat(answer.error()).isEqualTo("access_denied");
@@ -425,7 +425,8 @@ class DeviceKeyBadInputIT extends DeviceKeyRealm {
     void malformedAssertionInTheLoginHintReturnsAnOAuthError() {
         OidcClient browser = new OidcClient(server, realm, "web-app", REDIRECT_URI);
 
-        OidcClient.Authorization answer = browser.authorize(Map.of("login_hint", "anonymous:not-a-jws"));
+        OidcClient.Authorization answer = browser.authorize(Map.of("kc_action", "promote-anonymous",
+                "login_hint", "anonymous:not-a-jws"));
 
         assertThat(answer.error()).isEqualTo("access_denied");
         assertThat(answer.errorDescription()).contains("not a compact JWS");

@@ -12,7 +12,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.keycloak.authentication.RequiredActionContext;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.Constants;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
@@ -29,6 +31,13 @@ class NoFormsForGuestsTest {
         when(context.getAuthenticationSession()).thenReturn(authSession);
         when(authSession.getRequiredActions()).thenReturn(Set.of("VERIFY_PROFILE"));
         when(user.getRequiredActionsStream()).thenReturn(Stream.of("UPDATE_PROFILE"));
+        when(authSession.getProtocol()).thenReturn("openid-connect");
+        ClientModel app = mock(ClientModel.class);
+        when(app.getClientId()).thenReturn("web-app");
+        when(authSession.getClient()).thenReturn(app);
+        RealmModel realm = mock(RealmModel.class);
+        when(realm.getName()).thenReturn("shop");
+        when(authSession.getRealm()).thenReturn(realm);
     }
 
     @Test
@@ -39,17 +48,30 @@ class NoFormsForGuestsTest {
 
         verify(authSession).removeRequiredAction("VERIFY_PROFILE");
         verify(user).removeRequiredAction("UPDATE_PROFILE");
+        verify(authSession, never()).addRequiredAction(anyString());
     }
 
     @Test
     void actionTheAppAskedForWithKcActionStays() {
         when(user.getFirstAttribute("anonymous")).thenReturn("true");
-        when(authSession.getClientNote(Constants.KC_ACTION)).thenReturn("VERIFY_PROFILE");
+        when(authSession.getRequiredActions()).thenReturn(Set.of("VERIFY_PROFILE", "promote-anonymous"));
+        when(authSession.getClientNote(Constants.KC_ACTION)).thenReturn("promote-anonymous");
 
         action.evaluateTriggers(context);
 
-        verify(authSession, never()).removeRequiredAction("VERIFY_PROFILE");
+        verify(authSession, never()).removeRequiredAction("promote-anonymous");
+        verify(authSession).removeRequiredAction("VERIFY_PROFILE");
         verify(user).removeRequiredAction("UPDATE_PROFILE");
+    }
+
+    @Test
+    void guestOfASamlSignInIsRefusedTheSignIn() {
+        when(user.getFirstAttribute("anonymous")).thenReturn("true");
+        when(authSession.getProtocol()).thenReturn("saml");
+
+        action.evaluateTriggers(context);
+
+        verify(authSession).addRequiredAction(NoFormsForGuests.ID);
     }
 
     @Test

@@ -67,7 +67,7 @@ class DevicePromotionIT extends PromotionRealm {
         Authorization answer = systemBrowser(browser(), key, "promote", false);
 
         assertThat(answer.error()).isEqualTo("access_denied");
-        assertThat(answer.errorDescription()).contains("is for promoting a guest");
+        assertThat(answer.errorDescription()).contains("accepted in the browser only to promote its guest");
         assertThat(admin.isGuest(realm, sub)).isTrue();
     }
 

@@ -87,6 +87,7 @@ class IdentityProviderPromotionIT extends PromotionRealm {
     @Test
     void guestIsLinkedToTheSocialAccountAndPromotedWithItsEmail() {
         Guest guest = guest();
+        OidcClient.Tokens offline = offlineToken(guest);
         String email = unique("bob") + "@example.org";
         String username = personAtProvider(email);
 
@@ -104,6 +105,8 @@ class IdentityProviderPromotionIT extends PromotionRealm {
         JsonNode event = eventOf("CUSTOM_REQUIRED_ACTION", guest.sub());
         assertThat(event.path("details").path("promote_method").asText()).isEqualTo(ALIAS);
         assertThat(event.path("details").path("identity_provider").asText()).isEqualTo(ALIAS);
+        assertThat(endedSessions(guest.sub())).isEqualTo(1);
+        assertNoLongerRefreshes(offline.refreshToken());
     }
 
     @Test

@@ -63,6 +63,9 @@ class PasskeyPromotionBrowserIT {
         try (Browser browser = new Browser()) {
             browser.addPasskeyAuthenticator();
             String guestSub = GuestInBrowser.signIn(browser, client, app, this::viaLocalhost);
+            browser.open(viaLocalhost(client.authorizationUrl(Map.of("scope", "openid offline_access"))));
+            browser.awaitUrlStartingWith(app.redirectUri());
+            String offlineToken = client.exchange(new Authorization(302, URI.create(browser.url()), null).code()).refreshToken();
             GuestInBrowser.openSignUpPage(browser, client, this::viaLocalhost);
             browser.fill(Map.of("username", name, "email", name + "@example.com", "firstName", "Grace", "lastName", "Hopper"));
             browser.screenshot("sign-up-with-passkey-offer");
@@ -81,6 +84,8 @@ class PasskeyPromotionBrowserIT {
                     .extracting(credential -> credential.get("type").asText()).containsExactly("webauthn-passwordless");
             JsonNode event = admin.get("/admin/realms/" + realm + "/events?type=CUSTOM_REQUIRED_ACTION&user=" + guestSub).get(0);
             assertThat(event.path("details").path("promote_method").asText()).isEqualTo("passkey");
+            assertThat(event.path("details").path("ended_sessions").asText()).isEqualTo("1");
+            assertThat(client.tryRefresh(offlineToken).statusCode()).as("the guest's offline token").isEqualTo(400);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.anonymoususers.promotion;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -46,6 +48,30 @@ abstract class PromotionRealm {
     Guest guest() {
         OidcClient browser = browser();
         return new Guest(browser, browser.exchange(browser.authorizeAsGuest()));
+    }
+
+    /**
+     * An offline token the guest's app asks for in the guest's browser session (asked first thing, Keycloak would keep
+     * no browser session for it).
+     */
+    Tokens offlineToken(Guest guest) {
+        Authorization sso = guest.browser().authorize(Map.of("scope", "openid offline_access"));
+        if (sso.code() == null) {
+            throw new AssertionError("No code for an offline token: " + sso.location() + " " + sso.page());
+        }
+        return guest.browser().exchange(sso);
+    }
+
+    /** What the refresh-token grant says to a refresh token issued before the promotion: refused, as after a logout. */
+    void assertNoLongerRefreshes(String refreshToken) {
+        var answer = browser().tryRefresh(refreshToken);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
+        assertThat(AdminApi.read(answer.body()).get("error").asText()).isEqualTo("invalid_grant");
+    }
+
+    /** The promotion event's count of the sessions it ended. */
+    int endedSessions(String userId) {
+        return eventOf("CUSTOM_REQUIRED_ACTION", userId).path("details").path("ended_sessions").asInt(-1);
     }
 
     OidcClient browser() {

@@ -56,6 +56,18 @@ public final class OidcClient {
         return other;
     }
 
+    /** The same browser (its cookies) talking to another app of the realm. */
+    public OidcClient as(String otherClientId, String otherRedirectUri) {
+        OidcClient other = new OidcClient(server, realm, otherClientId, otherRedirectUri, http);
+        other.forwardedFor = forwardedFor;
+        return other;
+    }
+
+    /** Opens a URL in this browser and follows Keycloak's redirects, as {@link #authorize} does. */
+    public Authorization open(String url) {
+        return follow(get(url));
+    }
+
     /** From now on, a browser at {@code address}, as a reverse proxy reports it (X-Forwarded-For). */
     public OidcClient from(String address) {
         this.forwardedFor = address;
@@ -122,6 +134,18 @@ public final class OidcClient {
                 "grant_type", "refresh_token",
                 "client_id", clientId,
                 "refresh_token", tokens.refreshToken())));
+    }
+
+    /** The refresh-token grant's answer as it is, refused or not. */
+    public HttpResponse<String> tryRefresh(String refreshToken) {
+        return post(tokenEndpoint(), form(Map.of("grant_type", "refresh_token", "client_id", clientId,
+                "refresh_token", refreshToken)), null);
+    }
+
+    /** The userinfo endpoint's answer as it is, refused or not. */
+    public HttpResponse<String> tryUserinfo(String accessToken) {
+        return send(HttpRequest.newBuilder(URI.create(server.realmUrl(realm) + "/protocol/openid-connect/userinfo"))
+                .header("Authorization", "Bearer " + accessToken).GET().build());
     }
 
     public JsonNode userinfo(Tokens tokens) {

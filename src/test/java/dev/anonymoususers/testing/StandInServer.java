@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.sun.net.httpserver.HttpServer;
 
@@ -11,6 +13,7 @@ import com.sun.net.httpserver.HttpServer;
 public final class StandInServer implements AutoCloseable {
 
     private final HttpServer server;
+    private final List<String> received = new CopyOnWriteArrayList<>();
 
     public StandInServer(int status, String contentType, String body) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
@@ -20,6 +23,7 @@ public final class StandInServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         server.createContext("/", exchange -> {
+            received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             exchange.getResponseHeaders().set("Content-Type", contentType);
             exchange.sendResponseHeaders(status, bytes.length);
             exchange.getResponseBody().write(bytes);
@@ -31,6 +35,11 @@ public final class StandInServer implements AutoCloseable {
     /** {@code http://127.0.0.1:<port>}, without a path. */
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** The bodies of the requests it answered, in order. */
+    public List<String> received() {
+        return List.copyOf(received);
     }
 
     @Override
