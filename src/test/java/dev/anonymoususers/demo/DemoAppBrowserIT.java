@@ -217,14 +217,19 @@ class DemoAppBrowserIT {
         }
     }
 
+    /** The visitor opens the demo and clicks "Continue as guest and remember this device": the guest's sub. */
+    private String rememberThisDevice(Browser browser) {
+        browser.open(appUrl);
+        browser.await(By.id("remember-device")).click();
+        browser.awaitText(By.id("device"), "remembered");
+        return browser.await(By.id("sub")).getText();
+    }
+
     @Test
     void rememberedDeviceSignsUpThroughTheBrowserWithItsKey() {
         String name = "device-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         try (Browser browser = new Browser()) {
-            browser.open(appUrl);
-            browser.await(By.id("remember-device")).click();
-            browser.awaitText(By.id("device"), "remembered");
-            String sub = browser.await(By.id("sub")).getText();
+            String sub = rememberThisDevice(browser);
 
             browser.await(By.id("sign-up")).click();
             browser.await(By.id("kc-promote-anonymous-form"));
@@ -241,10 +246,7 @@ class DemoAppBrowserIT {
     @Test
     void rememberedDeviceThatCancelsItsSignUpIsTheSameGuestAgain() {
         try (Browser browser = new Browser()) {
-            browser.open(appUrl);
-            browser.await(By.id("remember-device")).click();
-            browser.awaitText(By.id("device"), "remembered");
-            String sub = browser.await(By.id("sub")).getText();
+            String sub = rememberThisDevice(browser);
 
             browser.await(By.id("sign-up")).click();
             browser.await(By.id("kc-cancel")).click();

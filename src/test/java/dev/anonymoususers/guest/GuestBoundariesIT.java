@@ -11,15 +11,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anonymoususers.testing.AdminApi;
 import dev.anonymoususers.testing.DeviceAssertions;
 import dev.anonymoususers.testing.DeviceKeyClient;
-import dev.anonymoususers.testing.KeycloakServer;
 import dev.anonymoususers.testing.OidcClient;
 import dev.anonymoususers.testing.OidcClient.Authorization;
 import dev.anonymoususers.testing.SamlRequests;
 import dev.anonymoususers.testing.Smoke;
-import dev.anonymoususers.testing.WithKeycloak;
-import org.junit.jupiter.api.BeforeAll;
+import dev.anonymoususers.testing.RealmWithGuests;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,23 +26,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * actions that would give a guest a credential or an email without the sign-up page. Each runs as an attacker would
  * and shows that nobody is created and nothing is issued.
  */
-@WithKeycloak
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class GuestBoundariesIT {
+class GuestBoundariesIT extends RealmWithGuests {
 
-    static final String REDIRECT_URI = "http://127.0.0.1/callback";
     static final String SAML_ACS = "http://127.0.0.1/saml";
-
-    KeycloakServer server;
-    AdminApi admin;
-    String realm;
-
-    @BeforeAll
-    void realmWithGuests(KeycloakServer server, AdminApi admin) {
-        this.server = server;
-        this.admin = admin;
-        realm = admin.importGuestsRealm(REDIRECT_URI, true);
-    }
 
     /**
      * Keycloak's own applications in every realm that an admin can open up (admin-permissions and _system exist only

@@ -5,41 +5,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.security.KeyPair;
 import java.util.Map;
 
-import dev.anonymoususers.testing.AdminApi;
 import dev.anonymoususers.testing.DeviceAssertions;
 import dev.anonymoususers.testing.DeviceKeyClient;
-import dev.anonymoususers.testing.KeycloakServer;
 import dev.anonymoususers.testing.OidcClient;
 import dev.anonymoususers.testing.OidcClient.Authorization;
 import dev.anonymoususers.testing.OidcClient.Tokens;
 import dev.anonymoususers.testing.Smoke;
-import dev.anonymoususers.testing.WithKeycloak;
+import dev.anonymoususers.testing.RealmWithGuests;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Attack (login CSRF): another site puts the visitor's browser into a guest the attacker holds, by a link with the
  * attacker's device assertion, then reads what the visitor saves there by signing in with its key. Both sides are
  * played here: the attacker's device, and the visitor's browser that opens the link.
  */
-@WithKeycloak
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PlantedGuestIT {
+class PlantedGuestIT extends RealmWithGuests {
 
-    static final String REDIRECT_URI = "http://127.0.0.1/callback";
     static final String FORM = "kc-promote-anonymous-form";
 
-    KeycloakServer server;
-    AdminApi admin;
-    String realm;
     DeviceKeyClient attackersDevice;
 
     @BeforeAll
-    void realmWithGuests(KeycloakServer server, AdminApi admin) {
-        this.server = server;
-        this.admin = admin;
-        realm = admin.importGuestsRealm(REDIRECT_URI, true);
+    void attackersDevice() {
         attackersDevice = new DeviceKeyClient(server, realm, "web-app");
     }
 

@@ -10,33 +10,16 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.anonymoususers.testing.AdminApi;
-import dev.anonymoususers.testing.KeycloakServer;
 import dev.anonymoususers.testing.OidcClient;
 import dev.anonymoususers.testing.OidcClient.Authorization;
 import dev.anonymoususers.testing.OidcClient.Tokens;
-import dev.anonymoususers.testing.WithKeycloak;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
+import dev.anonymoususers.testing.RealmWithGuests;
 
 /** What the promotion tests share: a realm with anonymous users on, guests in their browsers, the sign-up form. */
-@WithKeycloak
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class PromotionRealm {
+abstract class PromotionRealm extends RealmWithGuests {
 
-    static final String REDIRECT_URI = "http://127.0.0.1/callback";
     static final String FORM = "kc-promote-anonymous-form";
     static final String PASSWORD = "a-long-password-1";
-
-    KeycloakServer server;
-    AdminApi admin;
-    String realm;
-
-    @BeforeAll
-    void importRealm(KeycloakServer server, AdminApi admin) {
-        this.server = server;
-        this.admin = admin;
-        realm = admin.importGuestsRealm(REDIRECT_URI, true);
-    }
 
     /** A browser with a guest signed in. */
     record Guest(OidcClient browser, Tokens tokens) {
