@@ -46,7 +46,11 @@
     <#if section = "header">
         ${msg("anonymousUsers.promoteTitle")}
     <#elseif section = "form">
-        <p id="kc-promote-anonymous-intro" class="${properties.kcFormGroupClass!}">${msg("anonymousUsers.promoteIntro")}</p>
+        <#if anonymousPromotion.provider?has_content>
+            <p id="kc-promote-anonymous-intro" class="${properties.kcFormGroupClass!}">${msg("anonymousUsers.finishWithProvider", anonymousPromotion.provider)}</p>
+        <#else>
+            <p id="kc-promote-anonymous-intro" class="${properties.kcFormGroupClass!}">${msg("anonymousUsers.promoteIntro")}</p>
+        </#if>
         <#-- First thing on the page when the email or username is taken: the visitor may already have an account.
              A form of its own, so that Enter in the sign-up form still means "Create account". -->
         <#if anonymousPromotion.accountExists>
@@ -62,7 +66,7 @@
         </#if>
         <form id="kc-promote-anonymous-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post" novalidate="novalidate">
             <@userProfileCommons.userProfileFormFields; callback, attribute>
-                <#if callback = "afterField" && (attribute.name == 'username' || (attribute.name == 'email' && realm.registrationEmailAsUsername))>
+                <#if callback = "afterField" && !anonymousPromotion.provider?has_content && (attribute.name == 'username' || (attribute.name == 'email' && realm.registrationEmailAsUsername))>
                     <@passwordField name="password" label=msg("password")/>
                     <@passwordField name="password-confirm" label=msg("passwordConfirm")/>
                 </#if>
@@ -71,6 +75,11 @@
 
             <div class="${properties.kcFormGroupClass!}">
             <div id="kc-form-buttons" class="${properties.kcFormButtonsClass!}">
+                <#-- Finishing a provider's sign-up: its identity proves the account, so no password and no other way. -->
+                <#if anonymousPromotion.provider?has_content>
+                <button id="kc-promote" class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!} ${properties.kcButtonLargeClass!}"
+                        type="submit" name="promote" value="provider">${msg("anonymousUsers.promoteSubmit")}</button>
+                <#else>
                 <button id="kc-promote" class="${properties.kcButtonClass!} ${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!} ${properties.kcButtonLargeClass!}"
                         type="submit" name="promote" value="password">${msg("anonymousUsers.promoteSubmit")}</button>
                 <#if anonymousPromotion.passkeys>
@@ -84,12 +93,13 @@
                                 type="submit" name="promote-with-idp" value="${p.alias}" formnovalidate="formnovalidate">${p.displayName!p.alias}</button>
                     </#list>
                 </#if>
+                </#if>
                 <button id="kc-cancel" class="${properties.kcButtonClass!} ${properties.kcButtonSecondaryClass!} ${properties.kcButtonDefaultClass!} ${properties.kcButtonBlockClass!} ${properties.kcButtonLargeClass!}"
                         type="submit" name="cancel-aia" value="true" formnovalidate="formnovalidate">${msg("doCancel")}</button>
             </div>
             </div>
         </form>
-        <#if validator??>
+        <#if validator?? && !anonymousPromotion.provider?has_content>
             <@validator.templates/>
             <@validator.script field="password"/>
         <#else>

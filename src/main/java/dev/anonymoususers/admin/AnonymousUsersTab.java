@@ -47,7 +47,10 @@ public class AnonymousUsersTab implements UiTabProvider, UiTabProviderFactory<Co
             .label("Enable anonymous users")
             .helpText("Let the apps of this realm sign visitors in as guests: an authorization request with "
                     + "login_hint=anonymous creates a real account at once, and the login page offers 'Continue as guest'. "
-                    + "When off, such requests are refused and no account is created.")
+                    + "When off, such requests are refused and no account is created. Promotion (a guest signing up) is "
+                    + "a sign-up path of its own: it is switched by the required action 'Anonymous users: promote a guest "
+                    + "to a regular user', not by Realm settings > User registration, and the registration flow's form "
+                    + "actions (reCAPTCHA) do not run on it.")
             .type(ProviderConfigProperty.BOOLEAN_TYPE)
             .defaultValue(Boolean.toString(DEFAULTS.enabled()))
             .add()

@@ -13,9 +13,11 @@ import org.keycloak.models.ProtocolMapperModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.mappers.AbstractOIDCProtocolMapper;
+import org.keycloak.protocol.oidc.mappers.OIDCAccessTokenMapper;
 import org.keycloak.protocol.oidc.mappers.OIDCAttributeMapperHelper;
 import org.keycloak.protocol.oidc.mappers.OIDCIDTokenMapper;
 import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.representations.AccessToken;
 import org.keycloak.representations.IDToken;
 
 /**
@@ -26,10 +28,13 @@ import org.keycloak.representations.IDToken;
  * <p>Present on that sign-in only: in the ID token of its authorization-code exchange, never after a refresh or a
  * later sign-in.
  */
-public class AnonymousSubClaimMapper extends AbstractOIDCProtocolMapper implements OIDCIDTokenMapper {
+public class AnonymousSubClaimMapper extends AbstractOIDCProtocolMapper implements OIDCIDTokenMapper, OIDCAccessTokenMapper {
 
     public static final String ID = "anonymous-users-anonymous-sub";
     public static final String CLAIM = "anonymous_sub";
+
+    /** Request attribute: the replaced guest, taken off the client session by this code exchange. */
+    private static final String TAKEN = AnonymousSubClaimMapper.class.getName() + ".guest";
 
     @Override
     public String getId() {
@@ -57,16 +62,44 @@ public class AnonymousSubClaimMapper extends AbstractOIDCProtocolMapper implemen
         return List.of();
     }
 
+    /**
+     * Every code exchange issues an access token, not always an ID token (a scope without {@code openid}): the note
+     * is taken here, so that it ends with the first code exchange of that sign-in whatever it issues. The claim
+     * itself goes into the ID token only.
+     */
+    @Override
+    public AccessToken transformAccessToken(AccessToken token, ProtocolMapperModel mappingModel, KeycloakSession session,
+            UserSessionModel userSession, ClientSessionContext clientSessionCtx) {
+        replacedGuest(clientSessionCtx);
+        return token;
+    }
+
     @Override
     public IDToken transformIDToken(IDToken token, ProtocolMapperModel mappingModel, KeycloakSession session,
             UserSessionModel userSession, ClientSessionContext clientSessionCtx) {
-        AuthenticatedClientSessionModel clientSession = clientSessionCtx.getClientSession();
-        String guest = clientSession.getNote(AnonymousUsers.REPLACED_GUEST_NOTE);
-        if (guest != null && OAuth2Constants.AUTHORIZATION_CODE.equals(clientSessionCtx.getAttribute(Constants.GRANT_TYPE, String.class))) {
+        String guest = replacedGuest(clientSessionCtx);
+        if (guest != null) {
             token.getOtherClaims().put(CLAIM, guest);
-            clientSession.removeNote(AnonymousUsers.REPLACED_GUEST_NOTE); // that sign-in only
         }
         return token;
+    }
+
+    /** The guest this code exchange's sign-in replaced, taken off its client session the first time it is asked. */
+    private static String replacedGuest(ClientSessionContext clientSessionCtx) {
+        String taken = clientSessionCtx.getAttribute(TAKEN, String.class);
+        if (taken != null) {
+            return taken;
+        }
+        if (!OAuth2Constants.AUTHORIZATION_CODE.equals(clientSessionCtx.getAttribute(Constants.GRANT_TYPE, String.class))) {
+            return null;
+        }
+        AuthenticatedClientSessionModel clientSession = clientSessionCtx.getClientSession();
+        String guest = clientSession.getNote(AnonymousUsers.REPLACED_GUEST_NOTE);
+        if (guest != null) {
+            clientSession.removeNote(AnonymousUsers.REPLACED_GUEST_NOTE); // that sign-in only
+            clientSessionCtx.setAttribute(TAKEN, guest);
+        }
+        return guest;
     }
 
     /** The mapper as the {@code anonymous} client scope carries it. */

@@ -26,16 +26,16 @@ import org.keycloak.services.resource.RealmResourceProvider;
  * that client's web origins, as the token endpoint does.
  *
  * <p>Issuing stores nothing in the cluster (see {@link Challenges}); each node limits how many challenges an address
- * gets ({@link ChallengeRateLimit}). Past the limit: HTTP 429 with {@code Retry-After}.
+ * gets ({@link DeviceKeyLimits}). Past the limit: HTTP 429 with {@code Retry-After}.
  */
 public class ChallengeEndpoint implements RealmResourceProvider {
 
     private final KeycloakSession session;
-    private final ChallengeRateLimit rateLimit;
+    private final DeviceKeyLimits limits;
 
-    ChallengeEndpoint(KeycloakSession session, ChallengeRateLimit rateLimit) {
+    ChallengeEndpoint(KeycloakSession session, DeviceKeyLimits limits) {
         this.session = session;
-        this.rateLimit = rateLimit;
+        this.limits = limits;
     }
 
     @Override
@@ -57,7 +57,7 @@ public class ChallengeEndpoint implements RealmResourceProvider {
                     .entity(Map.of("error", "access_denied", "error_description", AnonymousUsersConfig.DISABLED_DESCRIPTION)));
         }
         try {
-            rateLimit.admit(session, realm);
+            limits.admitChallenge(session, realm);
         } catch (DeviceKeyError limitReached) {
             // Counted, not recorded as an event: a flood must not turn into database writes.
             GuestMetrics.refused(realm, limitReached.eventError());

@@ -7,25 +7,20 @@ import org.keycloak.services.resource.RealmResourceProvider;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
 
 /**
- * Mounts the challenge endpoint under {@code /realms/{realm}/anonymous}. Server option
- * {@code spi-realm-restapi-extension--anonymous--challenges-per-address-per-minute} (default
- * {@value #DEFAULT_CHALLENGES_PER_ADDRESS_PER_MINUTE}; 0 = no limit) bounds how many challenges one address gets
- * from each node.
+ * Mounts the challenge endpoint under {@code /realms/{realm}/anonymous}, and holds this node's
+ * {@link DeviceKeyLimits}, read from its server options ({@code --spi-realm-restapi-extension--anonymous--...}).
  */
 public class ChallengeEndpointFactory implements RealmResourceProviderFactory {
 
     public static final String ID = "anonymous";
 
-    static final String CHALLENGES_PER_ADDRESS_PER_MINUTE = "challengesPerAddressPerMinute";
-    static final int DEFAULT_CHALLENGES_PER_ADDRESS_PER_MINUTE = 60;
-
     /** One per node, shared by every request the node serves. */
-    private ChallengeRateLimit rateLimit = new ChallengeRateLimit(DEFAULT_CHALLENGES_PER_ADDRESS_PER_MINUTE);
+    private DeviceKeyLimits limits = DeviceKeyLimits.defaults();
 
-    /** This node's per-address challenge limit, which one-request sign-ins count against too. */
-    static ChallengeRateLimit rateLimit(KeycloakSession session) {
+    /** This node's limits on challenges and device assertions. */
+    static DeviceKeyLimits limits(KeycloakSession session) {
         return ((ChallengeEndpointFactory) session.getKeycloakSessionFactory()
-                .getProviderFactory(RealmResourceProvider.class, ID)).rateLimit;
+                .getProviderFactory(RealmResourceProvider.class, ID)).limits;
     }
 
     @Override
@@ -35,13 +30,12 @@ public class ChallengeEndpointFactory implements RealmResourceProviderFactory {
 
     @Override
     public RealmResourceProvider create(KeycloakSession session) {
-        return new ChallengeEndpoint(session, rateLimit);
+        return new ChallengeEndpoint(session, limits);
     }
 
     @Override
     public void init(Config.Scope config) {
-        rateLimit = new ChallengeRateLimit(Math.max(0,
-                config.getInt(CHALLENGES_PER_ADDRESS_PER_MINUTE, DEFAULT_CHALLENGES_PER_ADDRESS_PER_MINUTE)));
+        limits = DeviceKeyLimits.of(config);
     }
 
     @Override

@@ -90,7 +90,7 @@ final class DeviceAssertionVerifier {
         if (!TYPE.equals(type)) {
             throw DeviceKeyError.invalidGrant(type == null
                     ? "The assertion header has no typ; it must be " + TYPE
-                    : "The assertion header typ is " + type + "; it must be " + TYPE);
+                    : "The assertion header typ is not " + TYPE);
         }
         String algorithm = algorithm(assertion.headerString("alg"));
         if (assertion.header().containsKey("crit")) {
@@ -100,13 +100,13 @@ final class DeviceAssertionVerifier {
         DeviceAction action = DeviceAction.fromClaim(assertion.payloadString("action")).orElseThrow(() ->
                 DeviceKeyError.invalidGrant(assertion.payload().get("action") == null
                         ? "The assertion has no action claim; use auth or promote"
-                        : "The assertion action " + assertion.payload().get("action") + " is unknown; use auth or promote"));
+                        : "The assertion action is unknown; use auth or promote"));
         long issuedAt = issuedAt(assertion.payload().get("iat"), hasOwnId);
 
         boolean sentByKid = !assertion.header().containsKey("jwk");
         DeviceKey key = sentByKid ? keyById(assertion.headerString("kid")) : DeviceKey.fromHeader(assertion.header().get("jwk"));
         if (!key.algorithm().equals(algorithm)) {
-            throw DeviceKeyError.invalidGrant("alg " + algorithm + " does not match the key: this key signs with " + key.algorithm());
+            throw DeviceKeyError.invalidGrant("The assertion alg does not match the key: this key signs with " + key.algorithm());
         }
         String formProblem = key.signatureFormProblem(assertion.signature());
         if (formProblem != null) {
@@ -132,7 +132,7 @@ final class DeviceAssertionVerifier {
             throw DeviceKeyError.invalidGrant("alg none is not accepted: sign the assertion with ES256 (or RS256, EdDSA)");
         }
         if (!ALGORITHMS.contains(algorithm)) {
-            throw DeviceKeyError.invalidGrant("alg " + algorithm + " is not accepted: sign the assertion with ES256 (or RS256, EdDSA)");
+            throw DeviceKeyError.invalidGrant("The assertion alg is not accepted: sign the assertion with ES256 (or RS256, EdDSA)");
         }
         return algorithm;
     }

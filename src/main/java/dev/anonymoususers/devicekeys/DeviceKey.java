@@ -18,7 +18,7 @@ import org.keycloak.util.JsonSerialization;
 
 /**
  * A device's public key, with the one algorithm it signs with. The algorithm is fixed by the key — EC P-256 signs
- * ES256, RSA of 2048 bits or more RS256, Ed25519 EdDSA — never by an assertion's header.
+ * ES256, RSA of 2048 to 4096 bits with exponent 65537 RS256, Ed25519 EdDSA — never by an assertion's header.
  *
  * @param jwk        the public JWK, without any private member
  * @param algorithm  the JWS algorithm of this key
@@ -27,6 +27,8 @@ import org.keycloak.util.JsonSerialization;
 public record DeviceKey(JWK jwk, String algorithm, String thumbprint) {
 
     static final int MIN_RSA_BITS = 2048;
+    static final int MAX_RSA_BITS = 4096;
+    private static final java.math.BigInteger RSA_EXPONENT = java.math.BigInteger.valueOf(65537);
 
     /** JWK members that carry private key material (RFC 7518 §6). */
     private static final Set<String> PRIVATE_MEMBERS = Set.of("d", "p", "q", "dp", "dq", "qi", "oth", "k");
@@ -63,9 +65,8 @@ public record DeviceKey(JWK jwk, String algorithm, String thumbprint) {
     private static DeviceKey of(JWK jwk) throws DeviceKeyError {
         String algorithm = algorithmOf(jwk);
         PublicKey publicKey = publicKey(jwk);
-        if (publicKey instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() < MIN_RSA_BITS) {
-            throw DeviceKeyError.invalidGrant("RSA device keys need at least " + MIN_RSA_BITS + " bits; this one has "
-                    + rsa.getModulus().bitLength());
+        if (publicKey instanceof RSAPublicKey rsa) {
+            checkRsa(rsa);
         }
         JWK publicJwk = new JWK();
         publicJwk.setKeyType(jwk.getKeyType());
@@ -79,12 +80,29 @@ public record DeviceKey(JWK jwk, String algorithm, String thumbprint) {
         return new DeviceKey(publicJwk, algorithm, JWKSUtils.computeThumbprint(publicJwk));
     }
 
+    /**
+     * RSA keys of 2048 to 4096 bits with the public exponent 65537, as every platform key store makes them: a
+     * verification then costs what an honest key costs, and a forged assertion with a huge modulus or exponent is
+     * refused before any signature is checked. A stored key outside the range is refused at its next sign-in.
+     */
+    private static void checkRsa(RSAPublicKey rsa) throws DeviceKeyError {
+        int bits = rsa.getModulus().bitLength();
+        if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) {
+            throw DeviceKeyError.invalidGrant("RSA device keys must have " + MIN_RSA_BITS + " to " + MAX_RSA_BITS
+                    + " bits; this one has " + bits + ": create a new key pair on the device");
+        }
+        if (!RSA_EXPONENT.equals(rsa.getPublicExponent())) {
+            throw DeviceKeyError.invalidGrant("RSA device keys must have the public exponent 65537 (AQAB); "
+                    + "create a new key pair on the device");
+        }
+    }
+
     private static String algorithmOf(JWK jwk) throws DeviceKeyError {
         String type = jwk.getKeyType();
         String curve = jwk.getOtherClaim("crv", String.class);
         if (KeyType.EC.equals(type)) {
             if (!"P-256".equals(curve)) {
-                throw DeviceKeyError.invalidGrant("EC device keys must use the curve P-256 (for ES256); this one uses " + curve);
+                throw DeviceKeyError.invalidGrant("EC device keys must use the curve P-256 (for ES256)");
             }
             return Algorithm.ES256;
         }
@@ -93,11 +111,11 @@ public record DeviceKey(JWK jwk, String algorithm, String thumbprint) {
         }
         if (KeyType.OKP.equals(type)) {
             if (!"Ed25519".equals(curve)) {
-                throw DeviceKeyError.invalidGrant("OKP device keys must use the curve Ed25519 (for EdDSA); this one uses " + curve);
+                throw DeviceKeyError.invalidGrant("OKP device keys must use the curve Ed25519 (for EdDSA)");
             }
             return Algorithm.EdDSA;
         }
-        throw DeviceKeyError.invalidGrant("Device keys must be EC P-256, RSA or Ed25519; the jwk has kty " + type);
+        throw DeviceKeyError.invalidGrant("Device keys must be EC P-256, RSA or Ed25519: the jwk's kty is none of them");
     }
 
     private static PublicKey publicKey(JWK jwk) throws DeviceKeyError {

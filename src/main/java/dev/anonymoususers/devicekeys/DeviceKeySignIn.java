@@ -46,6 +46,8 @@ public final class DeviceKeySignIn {
             throw DeviceKeyError.unauthorizedClient("The client " + client.getClientId()
                     + " may not use device keys; an admin allows it under Authentication > Anonymous users");
         }
+        DeviceKeyLimits limits = ChallengeEndpointFactory.limits(session);
+        limits.refuseIfFailingTooOften(session, realm);
         DeviceKeys keys = new DeviceKeys(session, realm);
         Challenges challenges = new Challenges(session);
         DeviceAssertionVerifier verifier = new DeviceAssertionVerifier(
@@ -57,14 +59,28 @@ public final class DeviceKeySignIn {
 
                     @Override
                     public void spendOwnId(String thumbprint, String jti, long seconds) throws DeviceKeyError {
-                        ChallengeEndpointFactory.rateLimit(session).admit(session, realm);
+                        // Reached only once the signature has verified: a returning device is counted per key, never
+                        // per address; a key the realm does not know yet is a new device, counted per address.
+                        if (keys.isRegistered(thumbprint)) {
+                            limits.admitOwnId(realm, thumbprint);
+                        } else {
+                            limits.admitChallenge(session, realm);
+                        }
                         challenges.spendOwnId(realm, thumbprint, jti, seconds);
                     }
                 },
                 keys::byThumbprint,
                 (key, signingInput, signature) -> key.verifies(session, signingInput, signature));
 
-        DeviceAssertionVerifier.Verified verified = verifier.verify(assertion);
+        DeviceAssertionVerifier.Verified verified;
+        try {
+            verified = verifier.verify(assertion);
+        } catch (DeviceKeyError refused) {
+            if (!refused.isLimit()) {
+                limits.failed(session, realm);
+            }
+            throw refused;
+        }
         if (verified.action() != expected) {
             throw DeviceKeyError.invalidGrant(expected == DeviceAction.AUTH
                     ? "The action promote is for promoting a guest, with kc_action=" + AnonymousUsers.PROMOTE_ACTION

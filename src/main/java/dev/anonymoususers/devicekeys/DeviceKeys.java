@@ -35,6 +35,8 @@ final class DeviceKeys {
     private final EntityManager em;
     /** Guests already checked for a key in this request, so a kid is not looked up twice. */
     private final Map<String, UserModel> checked = new HashMap<>();
+    /** Registry rows already looked up in this request. */
+    private final Map<String, Optional<DeviceKeyEntity>> found = new HashMap<>();
 
     DeviceKeys(KeycloakSession session, RealmModel realm) {
         this.session = session;
@@ -43,11 +45,16 @@ final class DeviceKeys {
     }
 
     Optional<DeviceKeyEntity> find(String thumbprint) {
-        return em.createNamedQuery("anonDeviceKeyByThumbprint", DeviceKeyEntity.class)
+        return found.computeIfAbsent(thumbprint, key -> em.createNamedQuery("anonDeviceKeyByThumbprint", DeviceKeyEntity.class)
                 .setParameter("realmId", realm.getId())
-                .setParameter("thumbprint", thumbprint)
+                .setParameter("thumbprint", key)
                 .getResultStream()
-                .findFirst();
+                .findFirst());
+    }
+
+    /** Whether the realm knows this key already (a returning device), as cheaply as this node can tell. */
+    boolean isRegistered(String thumbprint) {
+        return checked.containsKey(thumbprint) || rememberedGuest(thumbprint) != null || find(thumbprint).isPresent();
     }
 
     /** The registered key of a {@code kid}, for assertions that do not carry their public key. */
@@ -88,21 +95,30 @@ final class DeviceKeys {
      * Which guest each device key seen on this node signs in, so that a returning device finds its guest without a
      * database query. Only a hint: the guest is still loaded from Keycloak's user cache (which the cluster keeps
      * current) and its device-key credential checked on every sign-in, and any doubt falls back to the registry,
-     * so a key removed or a guest deleted on any node is refused as before. A revoked key has always lost its
-     * credential or its guest, which is what the hint is checked against.
+     * so a key removed or a guest deleted on any node is refused as before. The hint is not trusted past any
+     * revocation in the realm, nor past an hour ({@link KeyRevocations}): a revoked key whose credential came back (a
+     * partial import that overwrites its user) finds the registry's answer, which stays "revoked".
      */
-    private static final NodeMemo<String> GUEST_BY_KEY = new NodeMemo<>(100_000);
+    private static final NodeMemo<Remembered> GUEST_BY_KEY = new NodeMemo<>(100_000);
+
+    /** The guest a key signed in on this node, and when this node saw it. */
+    private record Remembered(String userId, long at) {
+    }
 
     /**
      * The guest this node saw {@code thumbprint} sign in, if that guest still holds the key; null sends the caller
      * to the registry, which also says precisely why a key no longer works.
      */
     private UserModel rememberedGuest(String thumbprint) {
-        String userId = GUEST_BY_KEY.get(realm.getId() + "." + thumbprint);
-        if (userId == null) {
+        Remembered remembered = GUEST_BY_KEY.get(realm.getId() + "." + thumbprint);
+        if (remembered == null) {
             return null;
         }
-        UserModel guest = session.users().getUserById(realm, userId);
+        if (KeyRevocations.since(session, realm, remembered.at())) {
+            GUEST_BY_KEY.remove(realm.getId() + "." + thumbprint);
+            return null;
+        }
+        UserModel guest = session.users().getUserById(realm, remembered.userId());
         if (guest == null || !guest.isEnabled() || credential(guest, thumbprint).isEmpty()) {
             GUEST_BY_KEY.remove(realm.getId() + "." + thumbprint);
             return null;
@@ -118,14 +134,14 @@ final class DeviceKeys {
         }
         UserModel guest = session.users().getUserById(realm, registered.getUserId());
         if (guest == null) {
-            registered.setRevokedReason(REVOKED_GUEST_DELETED);
+            revoke(registered, REVOKED_GUEST_DELETED);
             throw revoked(REVOKED_GUEST_DELETED);
         }
         if (credential(guest, registered.getThumbprint()).isEmpty()) {
             if (!new GuestRegistry(session, realm).existsInDatabase(guest.getId())) {
                 throw revoked(REVOKED_GUEST_DELETED); // deleted at this moment; its removal revoked the key
             }
-            registered.setRevokedReason(REVOKED_CREDENTIAL_REMOVED);
+            revoke(registered, REVOKED_CREDENTIAL_REMOVED);
             throw revoked(REVOKED_CREDENTIAL_REMOVED);
         }
         if (!guest.isEnabled()) {
@@ -133,8 +149,14 @@ final class DeviceKeys {
         }
 
         checked.put(registered.getThumbprint(), guest);
-        GUEST_BY_KEY.put(realm.getId() + "." + registered.getThumbprint(), guest.getId());
+        GUEST_BY_KEY.put(realm.getId() + "." + registered.getThumbprint(), new Remembered(guest.getId(), Time.currentTimeMillis()));
         return guest;
+    }
+
+    /** For good: a revoked key never signs in again in this realm, even if its credential comes back. */
+    private void revoke(DeviceKeyEntity registered, String reason) {
+        registered.setRevokedReason(reason);
+        KeyRevocations.record(session, realm);
     }
 
     private static DeviceKeyError revoked(String reason) {
@@ -178,6 +200,7 @@ final class DeviceKeys {
                 .setParameter("realmId", realm.getId())
                 .setParameter("userId", user.getId())
                 .executeUpdate();
+        KeyRevocations.record(session, realm);
     }
 
     /**

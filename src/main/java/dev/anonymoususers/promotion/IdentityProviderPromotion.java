@@ -6,10 +6,17 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
+import java.io.UncheckedIOException;
+
+import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.broker.provider.IdpLinkAction;
+import org.keycloak.events.Errors;
+import org.keycloak.models.FederatedIdentityModel;
+import org.keycloak.models.RealmModel;
+import org.keycloak.services.messages.Messages;
 import org.keycloak.models.IdentityProviderModel;
 import org.keycloak.models.IdentityProviderStorageProvider;
 import org.keycloak.models.KeycloakSession;
@@ -27,7 +34,13 @@ import org.keycloak.util.JsonSerialization;
  *
  * <p>It is Keycloak's own application-initiated account linking ({@link IdpLinkAction}, {@code kc_action=idp_link}),
  * driven from the promotion: the same broker redirect, the same checks when the provider answers (an identity linked
- * to another account is refused), and Keycloak hands the answer back to the promotion, which then promotes.
+ * to another account is refused), and Keycloak hands the answer back to the promotion.
+ *
+ * <p>The promotion is as strict as Keycloak's own first broker login: the provider's values pass the realm's user
+ * profile, and its email counts only where it is proven ({@link #provenEmail}); otherwise the page asks for one,
+ * which then follows the realm's rules (verify email). The link Keycloak made is taken off the guest at once and
+ * made again only by the promotion itself, so a promotion refused or abandoned leaves no link behind: an attacker
+ * cannot park a provider account on an email it does not own.
  */
 final class IdentityProviderPromotion {
 
@@ -35,12 +48,21 @@ final class IdentityProviderPromotion {
     static final String FIELD = "promote-with-idp";
     /** Auth note: the provider the guest chose, while the browser is away at it. */
     static final String PROVIDER_NOTE = "anonymousUsers.promoteWithIdp";
+    /** Auth note: the values the page is filled with while the guest finishes it. */
+    private static final String OFFERED_NOTE = "anonymousUsers.brokeredValues";
     /** User-session note where Keycloak's OIDC brokers keep the provider's ID token. */
     private static final String FEDERATED_ID_TOKEN = "FEDERATED_ID_TOKEN";
 
     private static final Logger LOG = Logger.getLogger(IdentityProviderPromotion.class);
 
     private IdentityProviderPromotion() {
+    }
+
+    /** The page's button when the guest finishes the sign-up of a provider's identity. */
+    static final String FINISH = "provider";
+
+    static boolean isFinishing(MultivaluedMap<String, String> form) {
+        return FINISH.equals(form.getFirst("promote"));
     }
 
     static String chosen(MultivaluedMap<String, String> form) {
@@ -104,26 +126,139 @@ final class IdentityProviderPromotion {
     }
 
     /**
-     * What the provider says of the person: email and names from the ID token that Keycloak's OIDC broker checked
-     * in this very sign-in and keeps in the authentication session. Other providers (SAML, plain OAuth) give
-     * nothing here; the realm then asks for what its profile requires, as it does of every regular user.
+     * The brokered identity Keycloak linked to the guest on the way back, taken off the guest at once and kept in the
+     * authentication session until the promotion: a promotion that is refused or abandoned leaves the guest as it was.
+     * {@code provenEmail} is the provider's email where it counts as proven (see {@link #provenEmail}), else null.
      */
-    static SignUpForm.Accepted identity(AuthenticationSessionModel authSession, UserModel guest) {
-        Map<String, Object> claims = idTokenClaims(authSession.getUserSessionNotes().get(FEDERATED_ID_TOKEN));
-        String email = text(claims.get("email"));
-        Map<String, List<String>> attributes = new java.util.HashMap<>();
-        if (email != null) {
-            attributes.put(UserModel.EMAIL, List.of(email));
-            attributes.put(UserModel.USERNAME, List.of(email));
+    public static final class Brokered {
+        public String alias;
+        public String userId;
+        public String userName;
+        public String provenEmail;
+
+        public Brokered() {
         }
+
+        Brokered(String alias, String userId, String userName, String provenEmail) {
+            this.alias = alias;
+            this.userId = userId;
+            this.userName = userName;
+            this.provenEmail = provenEmail;
+        }
+    }
+
+    /** Auth note: the brokered identity waiting for the promotion, while the guest finishes the sign-up page. */
+    static final String BROKERED_NOTE = "anonymousUsers.brokeredIdentity";
+
+    /**
+     * Takes the identity Keycloak just linked off the guest and keeps it for the promotion, with what the provider
+     * says of the person: names always, and the email (with a username made from it) only where it is proven.
+     */
+    static Brokered detach(KeycloakSession session, AuthenticationSessionModel authSession, UserModel guest, String alias) {
+        RealmModel realm = authSession.getRealm();
+        FederatedIdentityModel linked = session.users().getFederatedIdentity(realm, guest, alias);
+        Map<String, Object> claims = idTokenClaims(authSession.getUserSessionNotes().get(FEDERATED_ID_TOKEN));
+        Brokered brokered = new Brokered(alias, linked == null ? null : linked.getUserId(),
+                linked == null ? null : linked.getUserName(), provenEmail(session.identityProviders().getByAlias(alias), claims));
+        if (linked != null) {
+            session.users().removeFederatedIdentity(realm, guest, alias);
+        }
+        try {
+            authSession.setAuthNote(BROKERED_NOTE, JsonSerialization.writeValueAsString(brokered));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        authSession.setAuthNote(OFFERED_NOTE, JsonSerialization.valueAsString(offered(claims, brokered.provenEmail)));
+        return brokered;
+    }
+
+    /** The identity waiting for the promotion, if the guest came back from a provider and is finishing the page. */
+    static Brokered waiting(AuthenticationSessionModel authSession) {
+        String kept = authSession.getAuthNote(BROKERED_NOTE);
+        if (kept == null) {
+            return null;
+        }
+        try {
+            return JsonSerialization.readValue(kept, Brokered.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What the page is filled with for the guest to finish: the provider's names, and its email where proven. */
+    static MultivaluedMap<String, String> offered(AuthenticationSessionModel authSession) {
+        MultivaluedMap<String, String> offered = new MultivaluedHashMap<>();
+        String kept = authSession.getAuthNote(OFFERED_NOTE);
+        if (kept != null) {
+            try {
+                Map<String, String> values = JsonSerialization.readValue(kept, Map.class);
+                values.forEach(offered::putSingle);
+            } catch (IOException e) {
+                LOG.debug("The provider's values could not be read back; the page starts empty", e);
+            }
+        }
+        return offered;
+    }
+
+    /** Forgets the waiting identity: the guest promoted, chose another way, or gave up. */
+    static void forget(AuthenticationSessionModel authSession) {
+        authSession.removeAuthNote(BROKERED_NOTE);
+        authSession.removeAuthNote(OFFERED_NOTE);
+    }
+
+    /**
+     * Links the identity to the account being promoted, in the promotion's own transaction; refused where another
+     * account took the same identity meanwhile.
+     */
+    static void attach(KeycloakSession session, RealmModel realm, UserModel guest, Brokered brokered) throws SignUpForm.Refused {
+        if (brokered.userId == null) {
+            throw SignUpForm.refused(null, Messages.IDENTITY_PROVIDER_UNEXPECTED_ERROR, Errors.IDENTITY_PROVIDER_ERROR);
+        }
+        FederatedIdentityModel identity = new FederatedIdentityModel(brokered.alias, brokered.userId, brokered.userName);
+        UserModel owner = session.users().getUserByFederatedIdentity(realm, identity);
+        if (owner != null && !owner.getId().equals(guest.getId())) {
+            throw SignUpForm.refused(null, Messages.FEDERATED_IDENTITY_EXISTS, Errors.FEDERATED_IDENTITY_EXISTS);
+        }
+        if (owner == null) {
+            session.users().addFederatedIdentity(realm, guest, identity);
+        }
+    }
+
+    /**
+     * The provider's email, where it counts as the provider's proof, as in Keycloak's own first broker login: the
+     * provider's <em>Trust email</em> is on and its token does not say {@code email_verified: false}. Otherwise null:
+     * neither the email nor a username made from it is taken, and the page asks for an email.
+     */
+    static String provenEmail(IdentityProviderModel provider, Map<String, Object> claims) {
+        String email = text(claims.get("email"));
+        Object verified = claims.get("email_verified");
+        boolean saysUnverified = Boolean.FALSE.equals(verified) || "false".equals(verified);
+        return email != null && provider != null && trustsEmail(provider) && !saysUnverified ? email : null;
+    }
+
+    /** {@code isTrustEmail()} is {@code boolean} in Keycloak 26.4 and {@code Boolean} later: asked by name. */
+    private static boolean trustsEmail(IdentityProviderModel provider) {
+        try {
+            return Boolean.TRUE.equals(IdentityProviderModel.class.getMethod("isTrustEmail").invoke(provider));
+        } catch (ReflectiveOperationException e) {
+            LOG.warn("Could not read the identity provider's Trust email switch; its email is not taken as proven", e);
+            return false;
+        }
+    }
+
+    private static Map<String, String> offered(Map<String, Object> claims, String provenEmail) {
+        Map<String, String> offered = new java.util.HashMap<>();
         if (text(claims.get("given_name")) != null) {
-            attributes.put(UserModel.FIRST_NAME, List.of(text(claims.get("given_name"))));
+            offered.put(UserModel.FIRST_NAME, text(claims.get("given_name")));
         }
         if (text(claims.get("family_name")) != null) {
-            attributes.put(UserModel.LAST_NAME, List.of(text(claims.get("family_name"))));
+            offered.put(UserModel.LAST_NAME, text(claims.get("family_name")));
         }
-        String username = email != null ? email : guest.getUsername();
-        return new SignUpForm.Accepted(attributes, username, email, null);
+        if (provenEmail != null) {
+            offered.put(UserModel.EMAIL, provenEmail);
+            offered.put(UserModel.USERNAME, provenEmail);
+        }
+        return offered;
     }
 
     @SuppressWarnings("unchecked")

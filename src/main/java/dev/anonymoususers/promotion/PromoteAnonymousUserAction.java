@@ -148,6 +148,12 @@ public class PromoteAnonymousUserAction implements RequiredActionProvider {
             return;
         }
         MultivaluedMap<String, String> form = form(context);
+        IdentityProviderPromotion.Brokered brokered = IdentityProviderPromotion.waiting(context.getAuthenticationSession());
+        if (brokered != null && IdentityProviderPromotion.isFinishing(form)) {
+            finishWithProvider(context, guard, brokered, form);
+            return;
+        }
+        IdentityProviderPromotion.forget(context.getAuthenticationSession()); // another way chosen: nothing kept
         String providerAlias = IdentityProviderPromotion.chosen(form);
         if (providerAlias != null) {
             IdentityProviderModel provider = IdentityProviderPromotion.offered(session, providerAlias);
@@ -183,26 +189,22 @@ public class PromoteAnonymousUserAction implements RequiredActionProvider {
     }
 
     /**
-     * Keycloak linked the provider's identity to the guest (or says why not): promote with what the provider says of
-     * the person. An email that belongs to another account undoes the link and offers to sign in to that account.
+     * Keycloak linked the provider's identity to the guest (or says why not). The link is taken off at once and kept
+     * for the promotion; where the provider's values pass the realm's checks and its email is proven, the guest is
+     * promoted now, otherwise the page asks for what is missing or wrong ({@link #finishWithProvider}).
      */
     private static void returnedFromProvider(RequiredActionContext context, PromotionGuard guard) {
         IdentityProviderPromotion.Outcome outcome = IdentityProviderPromotion.returned(context.getAuthenticationSession());
         switch (outcome.status()) {
             case SUCCESS -> {
-                UserModel guest = context.getUser();
-                SignUpForm.Accepted identity = IdentityProviderPromotion.identity(context.getAuthenticationSession(), guest);
-                UserModel owner = identity.email() == null ? null
-                        : context.getSession().users().getUserByEmail(context.getRealm(), identity.email());
-                if (owner != null && !owner.getId().equals(guest.getId())) {
-                    context.getSession().users().removeFederatedIdentity(context.getRealm(), guest, outcome.alias());
-                    SignUpForm.Refused taken = SignUpForm.refused(UserModel.EMAIL, Messages.EMAIL_EXISTS, Errors.EMAIL_IN_USE);
-                    error(context, taken.eventError(), "the email of " + outcome.alias() + " belongs to another account");
-                    context.challenge(SignUpPage.render(context, SignUpForm.asTyped(identity), taken));
+                IdentityProviderPromotion.Brokered brokered = IdentityProviderPromotion.detach(context.getSession(),
+                        context.getAuthenticationSession(), context.getUser(), outcome.alias());
+                MultivaluedMap<String, String> offered = IdentityProviderPromotion.offered(context.getAuthenticationSession());
+                if (brokered.provenEmail == null) {
+                    context.challenge(SignUpPage.renderForProvider(context, brokered.alias, offered, List.of()));
                     return;
                 }
-                context.getEvent().detail(Details.IDENTITY_PROVIDER, outcome.alias());
-                promote(context, guard, identity, outcome.alias(), SignUpForm.asTyped(identity));
+                finishWithProvider(context, guard, brokered, offered);
             }
             case CANCELLED -> context.challenge(SignUpPage.render(context, null, List.of()));
             default -> {
@@ -214,15 +216,41 @@ public class PromoteAnonymousUserAction implements RequiredActionProvider {
         }
     }
 
-    /** The sign-up passed its checks and the account is proven (a password, or a passkey just stored): promote. */
-    private static void promote(RequiredActionContext context, PromotionGuard guard, SignUpForm.Accepted signUp,
+    /**
+     * Promotes with a provider's identity: the page's values (or the provider's) pass the realm's user profile, as a
+     * registration does, with no password; the email is verified only where it is the provider's proven email.
+     */
+    private static void finishWithProvider(RequiredActionContext context, PromotionGuard guard,
+            IdentityProviderPromotion.Brokered brokered, MultivaluedMap<String, String> form) {
+        SignUpForm.Accepted signUp;
+        try {
+            signUp = SignUpForm.check(context.getSession(), context.getRealm(), form, false);
+            IdentityProviderPromotion.attach(context.getSession(), context.getRealm(), context.getUser(), brokered);
+        } catch (SignUpForm.Refused refused) {
+            error(context, refused.eventError(), brokered.alias + ": " + refused.reason());
+            context.challenge(SignUpPage.renderForProvider(context, brokered.alias, form, refused));
+            return;
+        }
+        boolean emailProven = signUp.email() != null && signUp.email().equalsIgnoreCase(brokered.provenEmail);
+        context.getEvent().detail(Details.IDENTITY_PROVIDER, brokered.alias);
+        if (promote(context, guard, signUp, brokered.alias, form)) {
+            context.getUser().setEmailVerified(emailProven);
+            IdentityProviderPromotion.forget(context.getAuthenticationSession());
+        }
+    }
+
+    /**
+     * The sign-up passed its checks and the account is proven (a password, a passkey just stored, a provider's
+     * identity): promote. Whether it did: a race the database decides can still refuse it.
+     */
+    private static boolean promote(RequiredActionContext context, PromotionGuard guard, SignUpForm.Accepted signUp,
             String method, MultivaluedMap<String, String> form) {
         try {
             GuestPromotion.apply(context.getSession(), context.getRealm(), context.getUser(), signUp);
         } catch (SignUpForm.Refused refused) {
             error(context, refused.eventError(), refused.reason());
             context.challenge(SignUpPage.render(context, form, refused));
-            return;
+            return false;
         }
         int ended = SessionsBeforePromotion.end(context, context.getUser());
         guard.rememberPromoted(context.getRealm(), browser(context));
@@ -232,6 +260,7 @@ public class PromoteAnonymousUserAction implements RequiredActionProvider {
                 .detail(Details.USERNAME, signUp.username())
                 .detail(Details.EMAIL, signUp.email());
         context.success();
+        return true;
     }
 
     /**

@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.forms.login.freemarker.model.RegisterBean;
+import org.keycloak.models.IdentityProviderModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.utils.FormMessage;
 import org.keycloak.theme.Theme;
@@ -33,16 +34,30 @@ final class SignUpPage {
 
     /** The page, with what the visitor typed (never the passwords) and the messages per field. */
     static Response render(RequiredActionContext context, MultivaluedMap<String, String> typed, List<FormMessage> errors) {
-        return render(context, typed, errors, false);
+        return render(context, typed, errors, false, null);
     }
 
     /** The page after a refused submit; where the email or username is taken, it offers to sign in instead. */
     static Response render(RequiredActionContext context, MultivaluedMap<String, String> typed, SignUpForm.Refused refused) {
-        return render(context, typed, refused.errors(), refused.accountExists());
+        return render(context, typed, refused.errors(), refused.accountExists(), null);
+    }
+
+    /**
+     * The page for finishing a sign-up with a provider's identity ({@code alias}): the profile's fields filled with
+     * what the provider says, no password (the provider proves the account), and one button to finish.
+     */
+    static Response renderForProvider(RequiredActionContext context, String alias, MultivaluedMap<String, String> typed,
+            List<FormMessage> errors) {
+        return render(context, typed, errors, false, alias);
+    }
+
+    static Response renderForProvider(RequiredActionContext context, String alias, MultivaluedMap<String, String> typed,
+            SignUpForm.Refused refused) {
+        return render(context, typed, refused.errors(), refused.accountExists(), alias);
     }
 
     private static Response render(RequiredActionContext context, MultivaluedMap<String, String> typed,
-            List<FormMessage> errors, boolean accountExists) {
+            List<FormMessage> errors, boolean accountExists, String providerAlias) {
         MultivaluedMap<String, String> kept = new MultivaluedHashMap<>();
         if (typed != null) {
             typed.forEach((name, values) -> {
@@ -55,12 +70,19 @@ final class SignUpPage {
         LoginFormsProvider form = context.form()
                 .setAttribute("profile", new RegisterBean(kept, session))
                 .setAttribute(PAGE_ATTRIBUTE, Map.of("fieldMacros", hasFieldMacros(session), "accountExists", accountExists,
-                        "passkeys", PasskeyRegistration.isOffered(context.getRealm())))
+                        "passkeys", providerAlias == null && PasskeyRegistration.isOffered(context.getRealm()),
+                        "provider", providerAlias == null ? "" : displayName(session, providerAlias)))
                 .setFormData(kept);
         if (!errors.isEmpty()) {
             form.setErrors(errors);
         }
         return form.createForm(TEMPLATE);
+    }
+
+    private static String displayName(KeycloakSession session, String alias) {
+        IdentityProviderModel provider = session.identityProviders().getByAlias(alias);
+        return provider == null || provider.getDisplayName() == null || provider.getDisplayName().isBlank()
+                ? alias : provider.getDisplayName();
     }
 
     private static boolean hasFieldMacros(KeycloakSession session) {

@@ -121,7 +121,7 @@ class DeviceAssertionVerifierTest {
     void headerProblemsAreInvalidGrants() {
         KeyPair key = DeviceAssertions.ecP256();
         assertRefused(assertion(key).header("alg", null).build(), "invalid_grant", "has no alg");
-        assertRefused(assertion(key).header("alg", "ES512").build(), "invalid_grant", "alg ES512 is not accepted");
+        assertRefused(assertion(key).header("alg", "ES512").build(), "invalid_grant", "The assertion alg is not accepted");
         assertRefused(assertion(key).header("crit", List.of("exp")).build(), "invalid_grant", "crit extensions");
         assertRefused(assertion(key).header("jwk", null).build(), "invalid_grant", "needs jwk (the public key) or kid");
         assertRefused(assertion(key).header("jwk", "not an object").build(), "invalid_grant", "jwk header is not a JSON object");
@@ -208,7 +208,7 @@ class DeviceAssertionVerifierTest {
     @Test
     void keyTypesOutsideTheAllowListAreRefused() {
         assertRefused(assertion(DeviceAssertions.ecP384()).header("alg", "ES256").build(), "invalid_grant", "curve P-256");
-        assertRefused(assertion(DeviceAssertions.rsa(1024)).build(), "invalid_grant", "at least 2048 bits; this one has 1024");
+        assertRefused(assertion(DeviceAssertions.rsa(1024)).build(), "invalid_grant", "2048 to 4096 bits; this one has 1024");
         assertRefused(assertion(DeviceAssertions.ecP256()).jwkWithPrivateMember("d", "AAAA").build(), "invalid_grant", "private key material (d)");
     }
 

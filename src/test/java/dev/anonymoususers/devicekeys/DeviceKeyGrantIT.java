@@ -259,6 +259,35 @@ class DeviceKeyGrantIT extends DeviceKeyRealm {
         assertThat(app.signIn(assertion).sub()).as("the assertion was not spent").isEqualTo(sub);
     }
 
+    /**
+     * Found by reading: the node's memory of key → guest never read a revocation, so a revoked key whose credential a
+     * partial import (OVERWRITE, same realm) brought back signed in again on a node that remembered it.
+     */
+    @Test
+    void revokedKeyStaysRevokedWhenAPartialImportBringsItsCredentialBack() {
+        KeyPair key = DeviceAssertions.ecP256();
+        String sub = app.signIn(oneRequest(key)).sub();
+        assertThat(app.signIn(oneRequest(key)).sub()).as("the node now remembers the key").isEqualTo(sub);
+        JsonNode user = admin.user(realm, sub);
+        JsonNode credential = admin.get("/admin/realms/" + realm + "/users/" + sub + "/credentials").get(0);
+        assertThat(admin.send("DELETE", "/admin/realms/" + realm + "/users/" + sub + "/credentials/"
+                + credential.get("id").asText(), null).statusCode()).isEqualTo(204);
+
+        var partial = AdminApi.JSON.createObjectNode().put("ifResourceExists", "OVERWRITE");
+        var restored = partial.putArray("users").addObject().put("id", sub).put("username", user.get("username").asText())
+                .put("enabled", true);
+        restored.putObject("attributes").putArray("anonymous").add("true");
+        restored.putArray("credentials").addObject().put("type", "device-key").put("userLabel", credential.get("userLabel").asText())
+                .put("secretData", "{}").put("credentialData", credential.get("credentialData").asText());
+        assertThat(admin.send("POST", "/admin/realms/" + realm + "/partialImport", partial).statusCode()).isEqualTo(200);
+        assertThat(admin.get("/admin/realms/" + realm + "/users/" + sub + "/credentials")).as("the credential is back").hasSize(1);
+
+        DeviceKeyClient.Answer again = app.signIn(oneRequest(key));
+
+        assertThat(again.error()).isEqualTo("invalid_grant");
+        assertThat(again.errorDescription()).contains("revoked");
+    }
+
     @Test
     void guestsOfAnImportedRealmSignInWithTheirDeviceKeysAsBefore() {
         KeyPair key = DeviceAssertions.ecP256();

@@ -91,4 +91,28 @@ class SignInInsteadIT extends PromotionRealm {
         assertThat(again.reachedApp()).as("single sign-on").isTrue();
         assertThat(guest.browser().exchange(again).idTokenClaims().has("anonymous_sub")).isFalse();
     }
+
+    /**
+     * Attack (found by trying): a sign-in instead whose code exchange issued no ID token (scope without openid) left
+     * its note behind, and the app's next SSO sign-in of the account carried the guest's sub. The note ends with the
+     * first code exchange of that sign-in, whatever it issues.
+     */
+    @Test
+    void signInInsteadWithoutAnIdTokenLeavesNoGuestForTheNextSignIn() {
+        Guest guest = guest();
+        Authorization refused = guest.browser().submit(guest.browser().authorize(Map.of("kc_action", "promote-anonymous",
+                "scope", "profile")), FORM, aliceEmail());
+        Authorization loginPage = guest.browser().submit(refused, "kc-sign-in-instead",
+                Map.of("email", "alice@example.com", "sign-in-instead", "true"));
+        Tokens withoutIdToken = guest.browser().exchange(guest.browser().submit(loginPage, "kc-form-login",
+                Map.of("username", "alice@example.com", "password", "alice-password")));
+        assertThat(withoutIdToken.response().has("id_token")).isFalse();
+
+        Authorization again = guest.browser().authorize(Map.of());
+
+        assertThat(again.reachedApp()).as("single sign-on").isTrue();
+        JsonNode claims = guest.browser().exchange(again).idTokenClaims();
+        assertThat(claims.get("sub").asText()).isEqualTo(aliceId());
+        assertThat(claims.has("anonymous_sub")).isFalse();
+    }
 }

@@ -48,6 +48,17 @@ public final class DeviceAssertions {
         }
     }
 
+    /** An RSA pair with another public exponent than 65537, as no platform key store makes one. */
+    public static KeyPair rsa(int bits, long publicExponent) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(new java.security.spec.RSAKeyGenParameterSpec(bits, java.math.BigInteger.valueOf(publicExponent)));
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static KeyPair ed25519() {
         try {
             return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-class ChallengeRateLimitTest {
+class NodeRateLimitTest {
 
     static final long NOON = 1_800_000_000L / 60 * 60;
 
-    final ChallengeRateLimit limit = new ChallengeRateLimit(60);
+    final NodeRateLimit limit = new NodeRateLimit(60);
 
     int admitted(String key, int times, long at) {
         int admitted = 0;
@@ -43,10 +43,36 @@ class ChallengeRateLimitTest {
 
     @Test
     void zeroMeansNoLimit() {
-        ChallengeRateLimit none = new ChallengeRateLimit(0);
+        NodeRateLimit none = new NodeRateLimit(0);
 
         for (int i = 0; i < 1000; i++) {
             assertThat(none.admit("realm.10.0.0.1", NOON).admitted()).isTrue();
         }
+    }
+
+    @Test
+    void whenFullTheLeastRecentlyUsedKeyIsForgottenNotANewKeyLetThrough() {
+        NodeRateLimit small = new NodeRateLimit(2, 3);
+        for (String key : new String[] {"a", "b", "c"}) {
+            small.admit(key, NOON);
+            small.admit(key, NOON);
+        }
+        small.admit("a", NOON); // refused, and "a" is now the most recently used
+
+        assertThat(small.admit("d", NOON).admitted()).as("a new key is counted").isTrue();
+        assertThat(small.admit("d", NOON).admitted()).isTrue();
+        assertThat(small.admit("d", NOON).admitted()).as("and limited").isFalse();
+        assertThat(small.admit("a", NOON).admitted()).as("the busy key stays counted").isFalse();
+    }
+
+    @Test
+    void failuresAreCountedWithoutAskingAndRoomCountsNothing() {
+        for (int i = 0; i < 60; i++) {
+            assertThat(limit.room("realm.10.0.0.9", NOON).admitted()).isTrue();
+            limit.count("realm.10.0.0.9", NOON);
+        }
+
+        assertThat(limit.room("realm.10.0.0.9", NOON).admitted()).isFalse();
+        assertThat(limit.room("realm.10.0.0.10", NOON).admitted()).isTrue();
     }
 }
