@@ -57,12 +57,12 @@ final class GuestLimits {
      * <p>The cluster counts the realm's guests once per {@value #COUNT_SECONDS}-second window and shares the figure
      * in the single-use store; every guest created in that window takes the next numbered place of the window above
      * it, with the store's atomic {@code putIfAbsent}, so two nodes never take the same place. Places are taken in
-     * order and outlive their window, so the first free one is found by binary search. A window starts from the
-     * larger of its own count and the previous window's count plus the places taken in it, so guests still being
-     * created when the window turned are not forgotten. How far off it can be: guests removed or promoted lately
-     * still count for up to two windows ({@value #COUNT_SECONDS} to 20 seconds), so the realm may refuse that many
-     * more than it must meanwhile; it never holds more than its maximum (short of a guest whose creation takes
-     * longer than a window).
+     * order and outlive their window, so the first free one is found in a few lookups ({@link TakenInOrder}). A
+     * window starts from the larger of its own count and the previous window's count plus the places taken in it, so
+     * guests still being created when the window turned are not forgotten. How far off it can be: guests removed or
+     * promoted lately still count for up to two windows ({@value #COUNT_SECONDS} to 20 seconds), so the realm may
+     * refuse that many more than it must meanwhile; it never holds more than its maximum (short of a guest whose
+     * creation takes longer than a window).
      */
     private static boolean holdPlace(KeycloakSession session, SingleUseObjectProvider store, RealmModel realm, int max) {
         long window = Time.currentTime() / COUNT_SECONDS;
@@ -98,33 +98,9 @@ final class GuestLimits {
         return base;
     }
 
-    /**
-     * The first place of {@code window} at or above {@code from} that nobody holds, below {@code max}: places are
-     * taken in order, so a search that doubles its step and then halves it finds it in a few lookups.
-     */
+    /** The first place of {@code window} at or above {@code from}, below {@code max}, that nobody holds. */
     private static long firstFree(SingleUseObjectProvider store, RealmModel realm, long window, long from, long max) {
-        if (from >= max || !store.contains(placeKey(realm, window, from))) {
-            return from;
-        }
-        long taken = from;
-        long step = 1;
-        long probe = from + 1;
-        while (probe < max && store.contains(placeKey(realm, window, probe))) {
-            taken = probe;
-            step *= 2;
-            probe = from + step;
-        }
-        long low = taken + 1;
-        long high = Math.min(probe, max);
-        while (low < high) {
-            long middle = (low + high) >>> 1;
-            if (store.contains(placeKey(realm, window, middle))) {
-                low = middle + 1;
-            } else {
-                high = middle;
-            }
-        }
-        return low;
+        return TakenInOrder.firstFree(place -> store.contains(placeKey(realm, window, place)), from, max);
     }
 
     private static String countKey(RealmModel realm, long window) {

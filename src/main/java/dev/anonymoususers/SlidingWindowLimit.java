@@ -8,7 +8,7 @@ import org.keycloak.models.SingleUseObjectProvider;
  *
  * <p>Each admitted event takes the next free numbered slot of the current window with the store's atomic
  * {@code putIfAbsent}, so two nodes can never both take the last place; slots are taken in order, so a window's
- * count is found by binary search in a few lookups. The window slides: the previous window's count weighs in by
+ * count is found in a few lookups ({@link TakenInOrder}). The window slides: the previous window's count weighs in by
  * the part of it that still lies within the last full window length (the usual sliding-window estimate), so a
  * burst at the end of one hour does not buy a second burst at the start of the next. Refusals store nothing.
  */
@@ -53,17 +53,7 @@ public final class SlidingWindowLimit {
 
     /** How many slots of {@code window} are taken: they are taken in order, so the first free one says it. */
     private int taken(String key, long window, int limit) {
-        int low = 0;
-        int high = limit;
-        while (low < high) {
-            int middle = (low + high) >>> 1;
-            if (store.contains(slotKey(key, window, middle))) {
-                low = middle + 1;
-            } else {
-                high = middle;
-            }
-        }
-        return low;
+        return (int) TakenInOrder.firstFree(slot -> store.contains(slotKey(key, window, (int) slot)), 0, limit);
     }
 
     /**
