@@ -3,7 +3,10 @@ package dev.anonymoususers.devicekeys;
 import java.util.Map;
 
 import org.keycloak.common.util.Time;
+import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.RealmModel;
 
 /**
@@ -24,10 +27,31 @@ final class KeyRevocations {
     private KeyRevocations() {
     }
 
-    /** A key of the realm was revoked now; written when this request's transaction commits. */
+    /**
+     * A key of the realm was revoked in this transaction. Written once the transaction has committed, in one of its
+     * own, stamped with that moment: a node can only have remembered the key before then (after it, the registry
+     * says "revoked" and nothing is remembered), and a transaction that revokes many keys (a clean-up batch) writes
+     * it once.
+     */
     static void record(KeycloakSession session, RealmModel realm) {
-        session.singleUseObjects().put(PREFIX + realm.getId(), MEMO_TRUST_MILLIS / 1000,
-                Map.of(AT, Long.toString(Time.currentTimeMillis())));
+        String key = PREFIX + realm.getId();
+        if (session.getAttribute(key) != null) {
+            return;
+        }
+        session.setAttribute(key, Boolean.TRUE);
+        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
+        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                KeycloakModelUtils.runJobInTransaction(factory, written -> written.singleUseObjects().put(key,
+                        MEMO_TRUST_MILLIS / 1000, Map.of(AT, Long.toString(Time.currentTimeMillis()))));
+            }
+
+            @Override
+            protected void rollbackImpl() {
+                // nothing was revoked
+            }
+        });
     }
 
     /** Whether what a node remembered at {@code rememberedAt} may be stale: a revocation since, or too old to know. */
