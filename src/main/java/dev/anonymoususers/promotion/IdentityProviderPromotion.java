@@ -165,10 +165,10 @@ final class IdentityProviderPromotion {
         }
         try {
             authSession.setAuthNote(BROKERED_NOTE, JsonSerialization.writeValueAsString(brokered));
+            authSession.setAuthNote(OFFERED_NOTE, JsonSerialization.writeValueAsString(offered(claims, brokered.provenEmail)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        authSession.setAuthNote(OFFERED_NOTE, JsonSerialization.valueAsString(offered(claims, brokered.provenEmail)));
         return brokered;
     }
 
