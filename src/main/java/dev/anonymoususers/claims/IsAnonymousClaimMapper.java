@@ -1,11 +1,15 @@
 package dev.anonymoususers.claims;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import dev.anonymoususers.AnonymousUsers;
+import org.keycloak.models.ClientSessionContext;
+import org.keycloak.models.Constants;
+import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ProtocolMapperModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
@@ -16,11 +20,17 @@ import org.keycloak.protocol.oidc.mappers.OIDCIDTokenMapper;
 import org.keycloak.protocol.oidc.mappers.TokenIntrospectionTokenMapper;
 import org.keycloak.protocol.oidc.mappers.UserInfoTokenMapper;
 import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.representations.AccessToken;
 import org.keycloak.representations.IDToken;
 
 /**
  * Puts the boolean claim {@value #CLAIM} into ID tokens, access tokens, userinfo and introspection: {@code true}
  * for guests, {@code false} for everyone else. Part of the public contract.
+ *
+ * <p>It also keeps a guest's access token from being a ticket to Keycloak's account REST API (what the account
+ * console calls): that API takes any token with the {@code account} audience, and there a guest could set an email
+ * without proof or link a provider, outside promotion. So a guest's access token carries neither the {@code account}
+ * audience nor the {@code account} roles; the mapper runs after Keycloak's role and audience mappers to see them.
  */
 public class IsAnonymousClaimMapper extends AbstractOIDCProtocolMapper
         implements OIDCAccessTokenMapper, OIDCIDTokenMapper, UserInfoTokenMapper, TokenIntrospectionTokenMapper {
@@ -57,6 +67,42 @@ public class IsAnonymousClaimMapper extends AbstractOIDCProtocolMapper
     @Override
     public List<ProviderConfigProperty> getConfigProperties() {
         return CONFIG;
+    }
+
+    /** After Keycloak's own role and audience mappers (priorities 10 to 50), whose work it takes back for guests. */
+    static final int PRIORITY_AFTER_KEYCLOAKS_MAPPERS = 100;
+
+    @Override
+    public int getPriority() {
+        return PRIORITY_AFTER_KEYCLOAKS_MAPPERS;
+    }
+
+    @Override
+    public AccessToken transformAccessToken(AccessToken token, ProtocolMapperModel mappingModel, KeycloakSession session,
+            UserSessionModel userSession, ClientSessionContext clientSessionCtx) {
+        AccessToken mapped = super.transformAccessToken(token, mappingModel, session, userSession, clientSessionCtx);
+        return AnonymousUsers.isAnonymous(userSession.getUser()) ? withoutAccountApi(mapped) : mapped;
+    }
+
+    @Override
+    public AccessToken transformIntrospectionToken(AccessToken token, ProtocolMapperModel mappingModel, KeycloakSession session,
+            UserSessionModel userSession, ClientSessionContext clientSessionCtx) {
+        AccessToken mapped = super.transformIntrospectionToken(token, mappingModel, session, userSession, clientSessionCtx);
+        return AnonymousUsers.isAnonymous(userSession.getUser()) ? withoutAccountApi(mapped) : mapped;
+    }
+
+    /** The token without the {@code account} audience and roles. */
+    static AccessToken withoutAccountApi(AccessToken token) {
+        if (token.getAudience() != null) {
+            String[] audience = Arrays.stream(token.getAudience())
+                    .filter(client -> !Constants.ACCOUNT_MANAGEMENT_CLIENT_ID.equals(client))
+                    .toArray(String[]::new);
+            token.audience(audience.length == 0 ? null : audience);
+        }
+        if (token.getResourceAccess() != null) {
+            token.getResourceAccess().remove(Constants.ACCOUNT_MANAGEMENT_CLIENT_ID);
+        }
+        return token;
     }
 
     @Override

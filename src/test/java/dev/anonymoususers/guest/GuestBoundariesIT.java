@@ -126,6 +126,58 @@ class GuestBoundariesIT extends RealmWithGuests {
         assertThat(browser.authorize(Map.of()).code()).as("the guest keeps its own app").isNotNull();
     }
 
+    java.net.http.HttpResponse<String> accountApi(String realmName, String method, String accessToken, String body) {
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                    .newBuilder(java.net.URI.create(server.realmUrl(realmName) + "/account/"))
+                    .header("Authorization", "Bearer " + accessToken).header("Content-Type", "application/json")
+                    .header("Accept", "application/json")
+                    .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                            : java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Attack (found while trying the demo as a new user): in a realm whose app gets Keycloak's default scopes, a
+     * guest's own access token carried the account audience, and Keycloak's account REST API set an email on the
+     * guest without proof (204).
+     */
+    @Smoke
+    @Test
+    void guestsAccessTokenIsNoTicketToTheAccountApi() {
+        String shop = admin.createFreshRealm("account-api");
+        admin.addPublicClient(shop, "shop", REDIRECT_URI);
+        admin.setAnonymousUsersEnabled(shop, true);
+        ObjectNode bob = AdminApi.JSON.createObjectNode().put("username", "bob").put("email", "bob@example.com")
+                .put("firstName", "Bob").put("lastName", "Regular").put("enabled", true).put("emailVerified", true);
+        bob.putArray("credentials").addObject().put("type", "password").put("value", "bob-password").put("temporary", false);
+        assertThat(admin.send("POST", "/admin/realms/" + shop + "/users", bob).statusCode()).isEqualTo(201);
+        OidcClient guestsBrowser = new OidcClient(server, shop, "shop", REDIRECT_URI);
+        OidcClient.Tokens guest = guestsBrowser.exchange(guestsBrowser.authorizeAsGuest());
+        String sub = guest.idTokenClaims().get("sub").asText();
+        OidcClient bobsBrowser = new OidcClient(server, shop, "shop", REDIRECT_URI);
+        OidcClient.Tokens regular = bobsBrowser.exchange(bobsBrowser.signInWithPassword("bob", "bob-password"));
+
+        var read = accountApi(shop, "GET", guest.accessToken(), null);
+        var write = accountApi(shop, "POST", guest.accessToken(), "{\"email\": \"victim@corp.example\", "
+                + "\"firstName\": \"Eve\", \"lastName\": \"Attacker\"}");
+
+        assertThat(regular.accessTokenClaims().path("aud").toString()).as("the realm's apps get the account audience")
+                .contains("account");
+        assertThat(accountApi(shop, "GET", regular.accessToken(), null).statusCode()).as("a regular user's token").isEqualTo(200);
+        assertThat(guest.accessTokenClaims().path("aud").toString()).doesNotContain("account");
+        assertThat(guest.accessTokenClaims().path("resource_access").has("account")).isFalse();
+        assertThat(read.statusCode()).isEqualTo(401);
+        assertThat(write.statusCode()).isEqualTo(401);
+        assertThat(admin.user(shop, sub).path("email").isMissingNode()).isTrue();
+    }
+
     @Test
     void settingsThatNameKeycloaksOwnClientAreRefusedAndNothingIsSaved() {
         JsonNode before = admin.get("/admin/realms/" + realm + "/anonymous-users");
