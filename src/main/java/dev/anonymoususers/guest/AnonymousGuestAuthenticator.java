@@ -7,7 +7,6 @@ import dev.anonymoususers.AnonymousUsersConfig;
 import dev.anonymoususers.GuestAccounts;
 import dev.anonymoususers.GuestLimitReached;
 import dev.anonymoususers.GuestMetrics;
-import dev.anonymoususers.KeycloaksOwnClients;
 import dev.anonymoususers.devicekeys.DeviceAction;
 import dev.anonymoususers.devicekeys.DeviceKeyError;
 import dev.anonymoususers.devicekeys.DeviceKeySignIn;
@@ -41,8 +40,6 @@ public class AnonymousGuestAuthenticator implements Authenticator {
     /** Event error for a guest request of an app that may not create guests. */
     public static final String ERROR_CLIENT_NOT_ALLOWED = "anonymous_client_not_allowed";
 
-    static final String NOT_OPENID_CONNECT = "Guests sign in only with OpenID Connect";
-
     static final String NO_FORMS_DISABLED = "Device promotion in the browser needs the required action "
             + NoFormsForGuests.ID + ", which the realm has disabled";
 
@@ -58,13 +55,9 @@ public class AnonymousGuestAuthenticator implements Authenticator {
             context.attempted(); // the login page that follows offers "Continue as guest" (GuestOfferingLoginForms)
             return;
         }
-        String clientId = authSession.getClient().getClientId();
-        if (!OIDCLoginProtocol.LOGIN_PROTOCOL.equals(authSession.getProtocol())) {
-            refuse(context, ERROR_CLIENT_NOT_ALLOWED, NOT_OPENID_CONNECT);
-            return;
-        }
-        if (KeycloaksOwnClients.contains(context.getRealm(), clientId)) {
-            refuse(context, ERROR_CLIENT_NOT_ALLOWED, KeycloaksOwnClients.refusal(clientId));
+        GuestBoundaries.Refusal forClient = GuestBoundaries.clientRefusal(authSession);
+        if (forClient != null) {
+            refuse(context, ERROR_CLIENT_NOT_ALLOWED, forClient.description(authSession));
             return;
         }
         AnonymousUsersConfig settings = AnonymousUsersConfig.of(context.getRealm());
@@ -94,6 +87,7 @@ public class AnonymousGuestAuthenticator implements Authenticator {
             }
             authSession.setAuthNote(AnonymousUsers.DEVICE_PROMOTION_NOTE, Boolean.TRUE.toString());
         } else {
+            String clientId = authSession.getClient().getClientId();
             if (!settings.allowsGuests(clientId)) {
                 refuse(context, ERROR_CLIENT_NOT_ALLOWED, AnonymousUsersConfig.guestsNotAllowed(clientId));
                 return;

@@ -35,7 +35,7 @@ final class GuestBoundaries {
 
     /** Why a guest is refused here. */
     enum Refusal {
-        NOT_OPENID_CONNECT(AnonymousGuestAuthenticator.NOT_OPENID_CONNECT),
+        NOT_OPENID_CONNECT("Guests sign in only with OpenID Connect"),
         KEYCLOAKS_OWN_CLIENT(null),
         DEVICE_PROMOTION_NOT_COMPLETED("The promotion started with a device assertion did not complete; "
                 + "the browser keeps no session of the guest");
@@ -54,13 +54,25 @@ final class GuestBoundaries {
     private GuestBoundaries() {
     }
 
-    /** Why this guest may not finish this sign-in, or null where it may. */
-    static Refusal refusal(AuthenticationSessionModel authSession, UserModel guest) {
+    /**
+     * Why this request's app may have no guest at all — SAML, or one of Keycloak's own applications — or null: asked
+     * before a guest is made (the guest step) and after any guest signs in (this required action's trigger).
+     */
+    static Refusal clientRefusal(AuthenticationSessionModel authSession) {
         if (!OIDCLoginProtocol.LOGIN_PROTOCOL.equals(authSession.getProtocol())) {
             return Refusal.NOT_OPENID_CONNECT;
         }
         if (KeycloaksOwnClients.contains(authSession.getRealm(), authSession.getClient().getClientId())) {
             return Refusal.KEYCLOAKS_OWN_CLIENT;
+        }
+        return null;
+    }
+
+    /** Why this guest may not finish this sign-in, or null where it may. */
+    static Refusal refusal(AuthenticationSessionModel authSession, UserModel guest) {
+        Refusal forClient = clientRefusal(authSession);
+        if (forClient != null) {
+            return forClient;
         }
         // While the promotion is pending, kc_action is still there; once it has ended, a guest that is still a guest
         // was not promoted (cancelled, refused), and the browser of whoever followed the link must not keep it.

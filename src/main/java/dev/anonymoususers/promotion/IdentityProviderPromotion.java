@@ -48,8 +48,6 @@ final class IdentityProviderPromotion {
     static final String FIELD = "promote-with-idp";
     /** Auth note: the provider the guest chose, while the browser is away at it. */
     static final String PROVIDER_NOTE = "anonymousUsers.promoteWithIdp";
-    /** Auth note: the values the page is filled with while the guest finishes it. */
-    private static final String OFFERED_NOTE = "anonymousUsers.brokeredValues";
     /** User-session note where Keycloak's OIDC brokers keep the provider's ID token. */
     private static final String FEDERATED_ID_TOKEN = "FEDERATED_ID_TOKEN";
 
@@ -128,22 +126,34 @@ final class IdentityProviderPromotion {
     /**
      * The brokered identity Keycloak linked to the guest on the way back, taken off the guest at once and kept in the
      * authentication session until the promotion: a promotion that is refused or abandoned leaves the guest as it was.
-     * {@code provenEmail} is the provider's email where it counts as proven (see {@link #provenEmail}), else null.
+     * {@code provenEmail} is the provider's email where it counts as proven (see {@link #provenEmail}), else null;
+     * {@code offered} what the page is filled with: the provider's names, and its email where proven.
      */
     public static final class Brokered {
         public String alias;
         public String userId;
         public String userName;
         public String provenEmail;
+        public Map<String, String> offered;
 
         public Brokered() {
         }
 
-        Brokered(String alias, String userId, String userName, String provenEmail) {
+        Brokered(String alias, String userId, String userName, String provenEmail, Map<String, String> offered) {
             this.alias = alias;
             this.userId = userId;
             this.userName = userName;
             this.provenEmail = provenEmail;
+            this.offered = offered;
+        }
+
+        /** What the page is filled with, as a form. */
+        MultivaluedMap<String, String> offeredForm() {
+            MultivaluedMap<String, String> form = new MultivaluedHashMap<>();
+            if (offered != null) {
+                offered.forEach(form::putSingle);
+            }
+            return form;
         }
     }
 
@@ -158,14 +168,14 @@ final class IdentityProviderPromotion {
         RealmModel realm = authSession.getRealm();
         FederatedIdentityModel linked = session.users().getFederatedIdentity(realm, guest, alias);
         Map<String, Object> claims = idTokenClaims(authSession.getUserSessionNotes().get(FEDERATED_ID_TOKEN));
+        String provenEmail = provenEmail(session.identityProviders().getByAlias(alias), claims);
         Brokered brokered = new Brokered(alias, linked == null ? null : linked.getUserId(),
-                linked == null ? null : linked.getUserName(), provenEmail(session.identityProviders().getByAlias(alias), claims));
+                linked == null ? null : linked.getUserName(), provenEmail, offered(claims, provenEmail));
         if (linked != null) {
             session.users().removeFederatedIdentity(realm, guest, alias);
         }
         try {
             authSession.setAuthNote(BROKERED_NOTE, JsonSerialization.writeValueAsString(brokered));
-            authSession.setAuthNote(OFFERED_NOTE, JsonSerialization.writeValueAsString(offered(claims, brokered.provenEmail)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -185,25 +195,9 @@ final class IdentityProviderPromotion {
         }
     }
 
-    /** What the page is filled with for the guest to finish: the provider's names, and its email where proven. */
-    static MultivaluedMap<String, String> offered(AuthenticationSessionModel authSession) {
-        MultivaluedMap<String, String> offered = new MultivaluedHashMap<>();
-        String kept = authSession.getAuthNote(OFFERED_NOTE);
-        if (kept != null) {
-            try {
-                Map<String, String> values = JsonSerialization.readValue(kept, Map.class);
-                values.forEach(offered::putSingle);
-            } catch (IOException e) {
-                LOG.debug("The provider's values could not be read back; the page starts empty", e);
-            }
-        }
-        return offered;
-    }
-
     /** Forgets the waiting identity: the guest promoted, chose another way, or gave up. */
     static void forget(AuthenticationSessionModel authSession) {
         authSession.removeAuthNote(BROKERED_NOTE);
-        authSession.removeAuthNote(OFFERED_NOTE);
     }
 
     /**

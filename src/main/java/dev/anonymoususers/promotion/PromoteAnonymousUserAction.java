@@ -199,7 +199,7 @@ public class PromoteAnonymousUserAction implements RequiredActionProvider {
             case SUCCESS -> {
                 IdentityProviderPromotion.Brokered brokered = IdentityProviderPromotion.detach(context.getSession(),
                         context.getAuthenticationSession(), context.getUser(), outcome.alias());
-                MultivaluedMap<String, String> offered = IdentityProviderPromotion.offered(context.getAuthenticationSession());
+                MultivaluedMap<String, String> offered = brokered.offeredForm();
                 if (brokered.provenEmail == null) {
                     context.challenge(SignUpPage.renderForProvider(context, brokered.alias, offered, List.of()));
                     return;
@@ -253,7 +253,7 @@ public class PromoteAnonymousUserAction implements RequiredActionProvider {
             return false;
         }
         int ended = SessionsBeforePromotion.end(context, context.getUser());
-        guard.rememberPromoted(context.getRealm(), browser(context));
+        guard.rememberPromoted(context.getRealm(), PromotionGuard.browserOf(context));
         context.getEvent()
                 .detail(SessionsBeforePromotion.ENDED_SESSIONS_DETAIL, Integer.toString(ended))
                 .detail(METHOD_DETAIL, method)
@@ -282,18 +282,13 @@ public class PromoteAnonymousUserAction implements RequiredActionProvider {
      * gets an error and no session of the account: whoever else held the guest does not hold the person's account.
      */
     private static void endAsAlreadyPromoted(RequiredActionContext context, PromotionGuard guard) {
-        if (!guard.wasJustPromotedIn(browser(context))) {
+        if (!guard.wasJustPromotedIn(PromotionGuard.browserOf(context))) {
             error(context, ERROR_NOT_ANONYMOUS, PROMOTED_ELSEWHERE);
             context.failure(PROMOTED_ELSEWHERE);
             return;
         }
         context.getEvent().detail(Details.REASON, ALREADY_PROMOTED);
         context.success();
-    }
-
-    /** The browser a request comes from: its authentication session, whose id Keycloak gives its user session. */
-    private static String browser(RequiredActionContext context) {
-        return context.getAuthenticationSession().getParentSession().getId();
     }
 
     private static MultivaluedMap<String, String> form(RequiredActionContext context) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
+import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -35,6 +36,11 @@ final class PromotionGuard {
         this.session = session;
         this.store = session.singleUseObjects();
         this.userId = userId;
+    }
+
+    /** The browser a request comes from: its authentication session, whose id Keycloak gives its user session. */
+    static String browserOf(RequiredActionContext context) {
+        return context.getAuthenticationSession().getParentSession().getId();
     }
 
     /** Takes the lock, and gives it up when this request's transaction commits or rolls back. */

@@ -65,9 +65,9 @@ final class SessionsBeforePromotion {
      * The browser session doing the promotion: Keycloak gives a browser's authentication session the id of its user
      * session; the identity cookie says the same where the browser already had one.
      */
-    static Set<String> promotingBrowser(RequiredActionContext context, UserModel user) {
+    private static Set<String> promotingBrowser(RequiredActionContext context, UserModel user) {
         Set<String> ids = new HashSet<>();
-        ids.add(context.getAuthenticationSession().getParentSession().getId());
+        ids.add(PromotionGuard.browserOf(context));
         AuthenticationManager.AuthResult cookie = AuthenticationManager.authenticateIdentityCookie(
                 context.getSession(), context.getRealm(), false);
         if (cookie != null && cookie.getUser().getId().equals(user.getId())) {
