@@ -23,7 +23,7 @@ stop() {
 trap stop INT TERM EXIT
 
 KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin \
-  "$keycloak"bin/kc.sh start-dev --features=declarative-ui --import-realm --http-port=8080 &
+  "$keycloak"bin/kc.sh start-dev --import-realm --http-port=8080 &
 pids+=($!)
 java demo/DemoServer.java 3000 http://localhost:8080 target/demo &
 pids+=($!)
@@ -36,7 +36,8 @@ cat <<'READY'
 
   The demo is ready.
     Demo app:        http://localhost:3000   ("Continue as guest")
-    Admin console:   http://localhost:8080/admin/master/console/#/demo/authentication/anonymous-users   (admin / admin)
+    Admin console:   http://localhost:8080/admin/master/console/#/demo/authentication/required-actions   (admin / admin)
+                     settings: the ⚙ of "Anonymous users: guest sign-up"
     Regular user:    alice / alice
   Ctrl-C stops everything.
 

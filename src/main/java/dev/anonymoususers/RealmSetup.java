@@ -1,13 +1,16 @@
 package dev.anonymoususers;
 
+import java.util.Set;
+
 import dev.anonymoususers.claims.AnonymousClientScope;
 import dev.anonymoususers.guest.GuestSignInSetup;
-import dev.anonymoususers.promotion.PromotionSetup;
+import dev.anonymoususers.guest.NoFormsForGuests;
 import org.jboss.logging.Logger;
 import org.keycloak.cluster.ClusterProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.DefaultRequiredActions;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.utils.PostMigrationEvent;
 
@@ -19,8 +22,10 @@ import org.keycloak.models.utils.PostMigrationEvent;
  *       guest step in the browser flow and the required action that spares guests from forms. Both are inert while
  *       anonymous users are disabled. A realm attribute records that this happened, so an admin who removes the
  *       step later is not overruled on the next start.</li>
- *   <li>At every start, and when a realm is created or imported: the promotion action, where it is missing (a realm
- *       set up by an earlier version lacks it). An admin switches promotion off by disabling it, not removing it.</li>
+ *   <li>At every start, and when a realm is created or imported: the promotion action, whose configuration holds the
+ *       settings, where it is missing (a realm set up by an earlier version lacks it), and the settings an earlier
+ *       version kept in a realm component moved into it. An admin switches promotion off by disabling the action,
+ *       not removing it.</li>
  *   <li>Each time an admin saves the settings with anonymous users enabled: the {@code anonymous} client scope, the
  *       guest mark in the realm's user profile (admins see it read-only, users never), and the guest step again
  *       if the browser flow bound to the realm lacks it (say, a flow the admin copied since).</li>
@@ -38,7 +43,7 @@ public final class RealmSetup {
     private RealmSetup() {
     }
 
-    /** Called each time the settings are saved (admin console tab or settings API). */
+    /** Called each time the settings are saved (the console's dialog or the settings API), before they are stored. */
     public static void onSettingsSaved(KeycloakSession session, RealmModel realm, AnonymousUsersConfig config) {
         if (config.enabled()) {
             GuestSignInSetup.install(realm);
@@ -55,7 +60,9 @@ public final class RealmSetup {
                 // Fired after an import too, with the imported settings in place (import does not call onCreate).
                 RealmModel realm = created.getCreatedRealm();
                 installOnce(realm);
-                PromotionSetup.install(realm);
+                SettingsStore.install(realm);
+                addKeycloaksDefaultsWhereAnImportListedOnlyOurs(realm);
+                SettingsStore.adoptEarlierComponent(realm);
                 warnOfIgnoredSettings(realm);
                 onSettingsSaved(created.getKeycloakSession(), realm, AnonymousUsersConfig.of(realm));
             } else if (event instanceof PostMigrationEvent) {
@@ -66,7 +73,8 @@ public final class RealmSetup {
                                 "anonymous-users-install", 120, () -> {
                                     session.realms().getRealmsStream().forEach(realm -> {
                                         installOnce(realm);
-                                        PromotionSetup.install(realm);
+                                        SettingsStore.install(realm);
+                                        SettingsStore.adoptEarlierComponent(realm); // settings of an earlier version
                                         warnOfIgnoredSettings(realm);
                                         GuestRegistry.adopt(session, realm, true); // guests of an earlier version
                                         if (AnonymousUsersConfig.of(realm).enabled()) {
@@ -78,6 +86,18 @@ public final class RealmSetup {
                                 }));
             }
         });
+    }
+
+    /**
+     * A realm JSON that lists {@code requiredActions} gets only those, in every Keycloak import. One written by hand to
+     * configure this extension may list only the action that holds its settings; such a realm gets Keycloak's default
+     * actions as if it had listed none, not a realm without password updates or email verification.
+     */
+    private static void addKeycloaksDefaultsWhereAnImportListedOnlyOurs(RealmModel realm) {
+        Set<String> ours = Set.of(SettingsStore.ACTION, NoFormsForGuests.ID, "delete_account");
+        if (realm.getRequiredActionProvidersStream().allMatch(action -> ours.contains(action.getAlias()))) {
+            DefaultRequiredActions.addActions(realm);
+        }
     }
 
     /** Settings the admin side would refuse but an import (or an earlier version) stored: said once, then ignored. */

@@ -3,102 +3,123 @@ package dev.anonymoususers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.keycloak.models.RealmModel;
+import org.mockito.ArgumentMatchers;
+import org.mockito.Mockito;
 
 class AnonymousUsersConfigTest {
 
+    private static AnonymousUsersConfig stored(Map<String, String> stored) {
+        return AnonymousUsersConfig.read(stored, (setting, bad) -> { });
+    }
+
     @Test
     void realmWithoutSavedSettingsHasAnonymousUsersOff() {
-        assertThat(AnonymousUsersConfig.fromMap(Map.of())).isEqualTo(AnonymousUsersConfig.DEFAULTS);
+        assertThat(stored(Map.of())).isEqualTo(AnonymousUsersConfig.DEFAULTS);
         assertThat(AnonymousUsersConfig.DEFAULTS.enabled()).isFalse();
     }
 
     @Test
     void enabledIsReadFromTheStringTheConsoleSaves() {
-        assertThat(AnonymousUsersConfig.fromMap(Map.of("enabled", List.of("true"))).enabled()).isTrue();
-        assertThat(AnonymousUsersConfig.fromMap(Map.of("enabled", List.of("false"))).enabled()).isFalse();
+        assertThat(stored(Map.of("enabled", "true")).enabled()).isTrue();
+        assertThat(stored(Map.of("enabled", "false")).enabled()).isFalse();
     }
 
     @Test
-    void anythingButTrueMeansOff() {
-        assertThat(AnonymousUsersConfig.fromMap(Map.of("enabled", List.of("yes"))).enabled()).isFalse();
-        assertThat(AnonymousUsersConfig.fromMap(Map.of("enabled", List.of())).enabled()).isFalse();
+    void aStoredValueNoAdminCouldHaveSavedCountsAsItsDefaultAndIsReported() {
+        List<String> reported = new ArrayList<>();
+        AnonymousUsersConfig read = AnonymousUsersConfig.read(Map.of("enabled", "yes", "guestsPerAddressPerHour", "many",
+                "removeInactiveGuestsAfterDays", "99999", "challengeLifetimeSeconds", "0"),
+                (setting, bad) -> reported.add(setting.json() + "=" + bad));
+
+        assertThat(read).isEqualTo(AnonymousUsersConfig.DEFAULTS);
+        assertThat(reported).containsExactlyInAnyOrder("enabled=yes", "guestsPerAddressPerHour=many",
+                "removeInactiveGuestsAfterDays=99999", "challengeLifetimeSeconds=0");
+    }
+
+    @Test
+    void readingAndSavingAgreeOnEveryBound() {
+        for (Setting setting : Setting.values()) {
+            if (setting.kind() == Setting.Kind.LIMIT || setting.kind() == Setting.Kind.NUMBER) {
+                String above = Long.toString(setting.max() + 1L);
+                boolean[] reported = {false};
+                AnonymousUsersConfig.read(Map.of(setting.json(), above), (bad, value) -> reported[0] = true);
+
+                assertThat(reported[0]).as(setting.json() + " above its maximum is not read").isTrue();
+                assertThatThrownBy(() -> AnonymousUsersConfig.parse(Map.of(setting.json(), above)))
+                        .as(setting.json() + " above its maximum is not saved").isInstanceOf(AnonymousUsersConfig.InvalidSetting.class);
+                assertThat(AnonymousUsersConfig.parse(Map.of(setting.json(), Integer.toString(setting.max()))).get(setting))
+                        .isEqualTo(setting.max());
+            }
+        }
     }
 
     @Test
     void keycloaksOwnClientsNeverMakeGuestsWhateverTheListSays() {
-        AnonymousUsersConfig every = AnonymousUsersConfig.fromMap(Map.of("enabled", List.of("true")));
-        AnonymousUsersConfig stored = AnonymousUsersConfig.fromMap(Map.of("guestClients", List.of("account-console"),
-                "deviceKeyClients", List.of("admin-cli")));
+        AnonymousUsersConfig every = stored(Map.of("enabled", "true"));
+        AnonymousUsersConfig listed = stored(Map.of("guestClients", "account-console", "deviceKeyClients", "admin-cli"));
 
         assertThat(every.allowsGuests("web-app")).isTrue();
         assertThat(every.allowsGuests("account-console")).isFalse();
         assertThat(every.allowsDeviceKeys("admin-cli")).isFalse();
-        assertThat(stored.allowsGuests("account-console")).isFalse();
-        assertThat(stored.allowsGuests("web-app")).as("the list still names only what the admin meant").isFalse();
-        assertThat(stored.allowsDeviceKeys("admin-cli")).isFalse();
+        assertThat(listed.allowsGuests("account-console")).isFalse();
+        assertThat(listed.allowsGuests("web-app")).as("the list still names only what the admin meant").isFalse();
+        assertThat(listed.allowsDeviceKeys("admin-cli")).isFalse();
     }
 
     @Test
     void masterRealmHasNoGuestsWhateverItStores() {
-        org.keycloak.models.RealmModel master = org.mockito.Mockito.mock(org.keycloak.models.RealmModel.class);
-        org.mockito.Mockito.when(master.getName()).thenReturn("master");
+        RealmModel master = Mockito.mock(RealmModel.class);
+        Mockito.when(master.getName()).thenReturn("master");
 
         assertThat(AnonymousUsersConfig.of(master)).isEqualTo(AnonymousUsersConfig.DEFAULTS);
-        org.mockito.Mockito.verify(master, org.mockito.Mockito.never()).getComponentsStream(org.mockito.ArgumentMatchers.any(),
-                org.mockito.ArgumentMatchers.any());
+        Mockito.verify(master, Mockito.never()).getRequiredActionProviderByAlias(ArgumentMatchers.any());
     }
 
     @Test
-    void everyClientMayUseDeviceKeysUntilTheAdminNamesSome() {
-        assertThat(AnonymousUsersConfig.fromMap(Map.of()).allowsDeviceKeys("any-app")).isTrue();
+    void listsAreStoredJoinedAsTheConsoleJoinsThem() {
+        AnonymousUsersConfig named = stored(Map.of("deviceKeyClients", "mobile-app## ##web-app ", "guestGroups", "/guests"));
 
-        AnonymousUsersConfig named = AnonymousUsersConfig.fromMap(Map.of("deviceKeyClients", List.of("mobile-app", " ")));
-
-        assertThat(named.deviceKeyClients()).containsExactly("mobile-app");
+        assertThat(named.deviceKeyClients()).containsExactly("mobile-app", "web-app");
+        assertThat(named.guestGroups()).containsExactly("/guests");
         assertThat(named.allowsDeviceKeys("mobile-app")).isTrue();
-        assertThat(named.allowsDeviceKeys("web-app")).isFalse();
+        assertThat(named.allowsDeviceKeys("other-app")).isFalse();
+        assertThat(stored(Map.of()).allowsDeviceKeys("any-app")).isTrue();
     }
 
     @Test
-    void challengeLifetimeDefaultsToTwoMinutes() {
-        assertThat(AnonymousUsersConfig.fromMap(Map.of()).challengeLifetimeSeconds()).isEqualTo(120);
-        assertThat(AnonymousUsersConfig.parse(Map.of("challengeLifetime", List.of("30"))).challengeLifetimeSeconds()).isEqualTo(30);
-    }
+    void defaultsAreTwoMinuteChallengesThirtyGuestsPerAddressNoRealmMaximumAndCleanUpAfterThirtyDays() {
+        AnonymousUsersConfig defaults = stored(Map.of());
 
-    @Test
-    void challengeLifetimeOutsideOneSecondToOneHourIsRefusedWithAClearMessage() {
-        assertThatThrownBy(() -> AnonymousUsersConfig.parse(Map.of("challengeLifetime", List.of("0"))))
-                .hasMessage("challengeLifetimeSeconds must be from 1 to 3600");
-        assertThatThrownBy(() -> AnonymousUsersConfig.parse(Map.of("challengeLifetime", List.of("3601"))))
-                .hasMessage("challengeLifetimeSeconds must be from 1 to 3600");
-        assertThatThrownBy(() -> AnonymousUsersConfig.parse(Map.of("challengeLifetime", List.of("soon"))))
-                .hasMessage("challengeLifetimeSeconds must be a whole number");
-    }
-
-    @Test
-    void limitsDefaultToThirtyGuestsPerAddressAnHourNoRealmMaximumAndCleanUpAfterThirtyDays() {
-        AnonymousUsersConfig defaults = AnonymousUsersConfig.fromMap(Map.of());
-
+        assertThat(defaults.challengeLifetimeSeconds()).isEqualTo(120);
         assertThat(defaults.guestsPerAddressPerHour()).isEqualTo(30);
         assertThat(defaults.maxGuests()).isZero();
         assertThat(defaults.removeInactiveGuestsAfterDays()).isEqualTo(30);
     }
 
     @Test
-    void aNegativeLimitIsRefusedNamingTheSetting() {
-        assertThatThrownBy(() -> AnonymousUsersConfig.parse(Map.of("maxGuests", List.of("-1"))))
+    void eachRefusalNamesTheSettingByItsLabelAndItsName() {
+        assertThatThrownBy(() -> AnonymousUsersConfig.parse(Map.of("challengeLifetimeSeconds", "0")))
+                .hasMessage("Device challenge lifetime (seconds) (challengeLifetimeSeconds) must be from 1 to 3600");
+        assertThatThrownBy(() -> AnonymousUsersConfig.parse(Map.of("challengeLifetimeSeconds", "soon")))
+                .hasMessage("Device challenge lifetime (seconds) (challengeLifetimeSeconds) must be a whole number");
+        assertThatThrownBy(() -> AnonymousUsersConfig.parse(Map.of("maxGuests", "-1")))
                 .isInstanceOfSatisfying(AnonymousUsersConfig.InvalidSetting.class,
-                        invalid -> assertThat(invalid.setting()).isEqualTo(AnonymousUsersConfig.Setting.MAX_GUESTS))
-                .hasMessage("maxGuests must be 0 or more (0 means no limit)");
+                        invalid -> assertThat(invalid.setting()).isEqualTo(Setting.MAX_GUESTS))
+                .hasMessage("Maximum guests in the realm (maxGuests) must be 0 or more (0 means no limit)");
+        assertThatThrownBy(() -> AnonymousUsersConfig.parse(Map.of("removeInactiveGuestsAfterDays", "36501")))
+                .hasMessage("Remove inactive guests after (days) (removeInactiveGuestsAfterDays) must be from 0 to 36500 (0 means never)");
+        assertThatThrownBy(() -> AnonymousUsersConfig.parse(Map.of("enabled", "yes")))
+                .hasMessage("Enable anonymous users (enabled) must be true or false");
     }
 
     @Test
-    void aValueNoAdminCouldHaveSavedCountsAsTheDefault() {
-        assertThat(AnonymousUsersConfig.fromMap(Map.of("guestsPerAddressPerHour", List.of("many"))).guestsPerAddressPerHour())
-                .isEqualTo(30);
+    void aBlankValueIsTheDefault() {
+        assertThat(AnonymousUsersConfig.parse(Map.of("maxGuests", " ", "challengeLifetimeSeconds", ""))).isEqualTo(AnonymousUsersConfig.DEFAULTS);
     }
 }

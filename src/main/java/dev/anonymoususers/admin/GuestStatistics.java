@@ -9,7 +9,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
 /**
- * A realm's guests at a glance: {@code GET /admin/realms/{realm}/anonymous-users/stats}, and the tab.
+ * A realm's guests at a glance: {@code GET /admin/realms/{realm}/anonymous-users/stats}.
  * The JSON names are part of the public contract.
  *
  * @param guestsNow          guests the realm holds now
@@ -32,11 +32,5 @@ record GuestStatistics(long guestsNow, long createdLast24Hours, long promoted, l
         json.put("promoted", promoted);
         json.put("removedByCleanUp", removedByCleanUp);
         return json;
-    }
-
-    /** One line for the tab. */
-    String summary() {
-        return guestsNow + " guests now · " + createdLast24Hours + " created in the last 24 hours · " + promoted
-                + " promoted · " + removedByCleanUp + " removed by clean-up";
     }
 }

@@ -2,7 +2,6 @@ package dev.anonymoususers.admin;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +15,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.anonymoususers.AnonymousUsersConfig;
 import dev.anonymoususers.AnonymousUsersConfig.InvalidSetting;
-import dev.anonymoususers.AnonymousUsersConfig.Setting;
+import dev.anonymoususers.Setting;
+import dev.anonymoususers.SettingsStore;
+import dev.anonymoususers.SettingsValidation;
 import dev.anonymoususers.lifecycle.GuestCleanupProvider;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -27,9 +28,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
-import org.keycloak.common.util.MultivaluedHashMap;
-import org.keycloak.component.ComponentModel;
-import org.keycloak.component.ComponentValidationException;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.executors.ExecutorsProvider;
 import org.keycloak.models.KeycloakSession;
@@ -37,7 +35,6 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.representations.idm.ErrorRepresentation;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
-import org.keycloak.services.ui.extend.UiTabProvider;
 import org.keycloak.util.JsonSerialization;
 
 /**
@@ -46,8 +43,8 @@ import org.keycloak.util.JsonSerialization;
  * ({@code manage-realm}), which changes the keys it carries and leaves the others as they are, or answers 400 with
  * the field and a message and saves nothing. Part of the public contract.
  *
- * <p>It reads and writes the same realm component as the admin console's tab, so both show the same settings,
- * realm export and import carry them, and saving runs the same realm setup.
+ * <p>It reads and writes the one copy of the settings ({@link SettingsStore}), which the admin console's dialog shows,
+ * through the same check and the same realm setup.
  */
 public class SettingsEndpoint {
 
@@ -84,32 +81,28 @@ public class SettingsEndpoint {
         if (changes == null || !changes.isObject()) {
             return refused(null, "The body must be a JSON object of settings, such as {\"enabled\": true}");
         }
-        Map<String, List<String>> config = new HashMap<>(AnonymousUsersConfig.component(realm).map(ComponentModel::getConfig)
-                .map(HashMap::new).orElseGet(HashMap::new));
+        Map<String, String> settings = new HashMap<>(SettingsStore.stored(realm));
         for (var field : (Iterable<Map.Entry<String, JsonNode>>) changes::fields) {
             Setting setting = Setting.byJsonName(field.getKey()).orElse(null);
             if (setting == null) {
-                return refused(field.getKey(), "Unknown setting " + field.getKey() + "; the settings are "
-                        + String.join(", ", Arrays.stream(Setting.values()).map(Setting::json).toList()));
+                return refused(field.getKey(), "Unknown setting " + field.getKey() + "; the settings are " + Setting.names());
             }
-            List<String> value = componentValue(setting, field.getValue());
-            if (value == null) {
-                return refused(setting.json(), expectedType(setting));
+            String stored = stored(setting, field.getValue());
+            if (stored == null) {
+                return refused(setting.json(), setting.typeRefusal());
             }
-            config.put(setting.key(), value);
+            settings.put(setting.json(), stored);
         }
-        AnonymousUsersConfig settings;
+        AnonymousUsersConfig saved;
         try {
-            settings = SettingsValidation.check(session, realm, config);
-            save(config);
+            saved = SettingsValidation.check(session, realm, settings);
+            SettingsStore.save(realm, settings);
         } catch (InvalidSetting e) {
             return refused(e.setting().json(), e.getMessage());
-        } catch (ComponentValidationException e) {
-            return refused(null, e.getMessage());
         }
-        Map<String, Object> saved = json(settings);
-        adminEvent.operation(OperationType.UPDATE).resourcePath(session.getContext().getUri()).representation(saved).success();
-        return Response.ok(saved, MediaType.APPLICATION_JSON_TYPE).build();
+        Map<String, Object> json = json(saved);
+        adminEvent.operation(OperationType.UPDATE).resourcePath(session.getContext().getUri()).representation(json).success();
+        return Response.ok(json, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     /** The realm's guests at a glance; the figures are live. */
@@ -208,69 +201,35 @@ public class SettingsEndpoint {
         return seconds <= CLEAN_UP_MAX_WAIT_SECONDS ? seconds : null;
     }
 
-    /** A JSON value as the component stores it, or null where it has the wrong JSON type. */
-    private static List<String> componentValue(Setting setting, JsonNode value) {
-        return switch (setting) {
-            case ENABLED -> value.isBoolean() ? List.of(Boolean.toString(value.booleanValue())) : null;
-            case GUEST_CLIENTS, DEVICE_KEY_CLIENTS, GUEST_GROUPS -> textList(value);
-            case GUESTS_PER_ADDRESS_PER_HOUR, MAX_GUESTS, CHALLENGE_LIFETIME_SECONDS, REMOVE_INACTIVE_GUESTS_AFTER_DAYS ->
-                    value.isIntegralNumber() ? List.of(value.asText()) : null;
+    /** A JSON value as the settings are stored (lists joined), or null where it has the wrong JSON type. */
+    private static String stored(Setting setting, JsonNode value) {
+        return switch (setting.kind()) {
+            case FLAG -> value.isBoolean() ? Boolean.toString(value.booleanValue()) : null;
+            case LIMIT, NUMBER -> value.isIntegralNumber() ? value.asText() : null;
+            case CLIENT_IDS, GROUP_PATHS -> textList(value);
         };
     }
 
-    private static String expectedType(Setting setting) {
-        return switch (setting) {
-            case ENABLED -> "enabled must be true or false";
-            case GUEST_CLIENTS, DEVICE_KEY_CLIENTS -> setting.json() + " must be a list of client ids";
-            case GUEST_GROUPS -> "guestGroups must be a list of group paths, such as [\"/guests\"]";
-            case GUESTS_PER_ADDRESS_PER_HOUR, MAX_GUESTS -> setting.json() + " must be a whole number, 0 for no limit";
-            case CHALLENGE_LIFETIME_SECONDS -> "challengeLifetimeSeconds must be a whole number of seconds";
-            case REMOVE_INACTIVE_GUESTS_AFTER_DAYS -> "removeInactiveGuestsAfterDays must be a whole number of days, 0 for never";
-        };
-    }
-
-    /** The strings of a JSON list (client ids, group paths), or null where it is not a list of non-blank strings. */
-    private static List<String> textList(JsonNode value) {
+    /** A JSON list of non-blank strings without the list separator, joined as stored; null otherwise. */
+    private static String textList(JsonNode value) {
         if (!value.isArray()) {
             return null;
         }
         List<String> texts = new ArrayList<>();
         for (JsonNode text : value) {
-            if (!text.isTextual() || text.asText().isBlank()) {
+            if (!text.isTextual() || text.asText().isBlank() || text.asText().contains(Setting.LIST_SEPARATOR)) {
                 return null;
             }
-            texts.add(text.asText());
+            texts.add(text.asText().trim());
         }
-        return texts;
-    }
-
-    /** Creates or updates the realm's settings component; Keycloak then runs the tab's onCreate or onUpdate. */
-    private void save(Map<String, List<String>> config) {
-        ComponentModel component = AnonymousUsersConfig.component(realm).orElse(null);
-        if (component == null) {
-            component = new ComponentModel();
-            component.setName(AnonymousUsersConfig.COMPONENT_ID);
-            component.setProviderId(AnonymousUsersConfig.COMPONENT_ID);
-            component.setProviderType(UiTabProvider.class.getName());
-            component.setParentId(realm.getId());
-            component.setConfig(new MultivaluedHashMap<>(config));
-            realm.addComponentModel(component);
-        } else {
-            component.setConfig(new MultivaluedHashMap<>(config));
-            realm.updateComponent(component);
-        }
+        return String.join(Setting.LIST_SEPARATOR, texts);
     }
 
     static Map<String, Object> json(AnonymousUsersConfig settings) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put(Setting.ENABLED.json(), settings.enabled());
-        json.put(Setting.GUEST_CLIENTS.json(), settings.guestClients());
-        json.put(Setting.DEVICE_KEY_CLIENTS.json(), settings.deviceKeyClients());
-        json.put(Setting.GUESTS_PER_ADDRESS_PER_HOUR.json(), settings.guestsPerAddressPerHour());
-        json.put(Setting.MAX_GUESTS.json(), settings.maxGuests());
-        json.put(Setting.CHALLENGE_LIFETIME_SECONDS.json(), settings.challengeLifetimeSeconds());
-        json.put(Setting.GUEST_GROUPS.json(), settings.guestGroups());
-        json.put(Setting.REMOVE_INACTIVE_GUESTS_AFTER_DAYS.json(), settings.removeInactiveGuestsAfterDays());
+        for (Setting setting : Setting.values()) {
+            json.put(setting.json(), settings.get(setting));
+        }
         return json;
     }
 

@@ -17,6 +17,7 @@ import org.keycloak.protocol.LoginProtocol;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.models.UserModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
@@ -121,6 +122,12 @@ public class NoFormsForGuests implements RequiredActionProvider, RequiredActionF
     @Override
     public String getDisplayText() {
         return "Anonymous users: no forms for guests";
+    }
+
+    /** Nothing to configure (so no ⚙ in the console, and no max_auth_age): the settings live with the promotion action. */
+    @Override
+    public List<ProviderConfigProperty> getConfigMetadata() {
+        return List.of();
     }
 
     @Override

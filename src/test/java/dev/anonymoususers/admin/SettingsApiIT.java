@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** GET and PUT /admin/realms/{realm}/anonymous-users: the settings without the admin console's experimental tab. */
+/** GET and PUT /admin/realms/{realm}/anonymous-users: the settings for scripts, the same that the console's dialog shows. */
 @WithKeycloak
 class SettingsApiIT {
 
@@ -35,6 +35,13 @@ class SettingsApiIT {
         path = "/admin/realms/" + realm + "/anonymous-users";
     }
 
+    /** The settings of a realm where no admin saved any. */
+    static JsonNode defaults() {
+        return AdminApi.read("{\"enabled\": false, \"guestClients\": [], \"deviceKeyClients\": [],"
+                + " \"guestsPerAddressPerHour\": 30, \"maxGuests\": 0, \"challengeLifetimeSeconds\": 120,"
+                + " \"guestGroups\": [], \"removeInactiveGuestsAfterDays\": 30}");
+    }
+
     HttpResponse<String> put(String body) {
         return admin.sendRaw("PUT", path, body, admin.adminToken());
     }
@@ -44,6 +51,8 @@ class SettingsApiIT {
     void getAnswersTheRealmsSettings() {
         JsonNode settings = admin.get(path);
 
+        assertThat(settings).isEqualTo(defaults());
+        assertThat(AdminApi.read(settings.toString()).size()).as("every setting").isEqualTo(dev.anonymoususers.Setting.values().length);
         assertThat(settings.get("enabled").asBoolean()).isFalse();
         assertThat(settings.get("guestClients")).isEmpty();
         assertThat(settings.get("deviceKeyClients")).isEmpty();
@@ -92,12 +101,26 @@ class SettingsApiIT {
     }
 
     @Test
-    void theTabAndTheApiShowTheSameSettings() {
-        put("{\"challengeLifetimeSeconds\": 42}");
+    void whatTheApiSavesTheConsolesDialogShowsAtOnce() {
+        put("{\"challengeLifetimeSeconds\": 42, \"deviceKeyClients\": [\"web-app\"]}");
 
-        JsonNode component = admin.anonymousUsersComponent(realm);
+        JsonNode dialog = admin.anonymousUsersSettingsConfig(realm);
 
-        assertThat(component.path("config").path("challengeLifetime").get(0).asText()).isEqualTo("42");
+        assertThat(dialog.path("challengeLifetimeSeconds").asText()).isEqualTo("42");
+        assertThat(dialog.path("deviceKeyClients").asText()).isEqualTo("web-app");
+    }
+
+    @Test
+    void whatTheConsolesDialogSavesTheApiShowsAtOnce() {
+        admin.saveAnonymousUsersSettings(realm, java.util.Map.of("enabled", java.util.List.of("true"),
+                "guestClients", java.util.List.of("web-app"), "maxGuests", java.util.List.of("7")));
+
+        JsonNode settings = admin.get(path);
+
+        assertThat(settings.get("enabled").asBoolean()).isTrue();
+        assertThat(settings.get("guestClients")).extracting(JsonNode::asText).containsExactly("web-app");
+        assertThat(settings.get("maxGuests").asInt()).isEqualTo(7);
+        assertThat(settings.get("challengeLifetimeSeconds").asInt()).as("not in the dialog's save: its default").isEqualTo(120);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -108,8 +131,8 @@ class SettingsApiIT {
             "{\"challengeLifetimeSeconds\": 1.5}            | challengeLifetimeSeconds | whole number",
             "{\"enabled\": \"yes\"}                         | enabled                  | true or false",
             "{\"deviceKeyClients\": \"web-app\"}            | deviceKeyClients         | list of client ids",
-            "{\"deviceKeyClients\": [\"no-such-client\"]}   | deviceKeyClients         | No client no-such-client",
-            "{\"guestClients\": [\"no-such-client\"]}       | guestClients             | No client no-such-client",
+            "{\"deviceKeyClients\": [\"no-such-client\"]}   | deviceKeyClients         | has no such client",
+            "{\"guestClients\": [\"no-such-client\"]}       | guestClients             | has no such client",
             "{\"guestClients\": [1]}                        | guestClients             | list of client ids",
             "{\"enabled\": true, \"guestz\": 1}             | guestz                   | Unknown setting guestz",
             "{\"guestsPerAddressPerHour\": -1}              | guestsPerAddressPerHour  | 0 or more",
@@ -118,8 +141,9 @@ class SettingsApiIT {
             "{\"maxGuests\": 1e3}                           | maxGuests                | whole number",
             "{\"maxGuests\": 99999999999}                   | maxGuests                | from 0 to 2147483647",
             "{\"removeInactiveGuestsAfterDays\": -1}        | removeInactiveGuestsAfterDays | from 0 to 36500",
-            "{\"removeInactiveGuestsAfterDays\": null}      | removeInactiveGuestsAfterDays | whole number of days",
-            "{\"guestGroups\": [\"/no-such-group\"]}        | guestGroups              | No group /no-such-group",
+            "{\"removeInactiveGuestsAfterDays\": null}      | removeInactiveGuestsAfterDays | whole number, 0 for never",
+            "{\"guestGroups\": [\"/no-such-group\"]}        | guestGroups              | has no such group",
+            "{\"guestClients\": [\"a##b\"]}                 | guestClients             | list of client ids",
     })
     void badSettingsAreRefusedWithTheFieldAndNothingIsSaved(String body, String field, String message) {
         JsonNode before = admin.get(path);
@@ -159,10 +183,16 @@ class SettingsApiIT {
 
         JsonNode export = AdminApi.read(admin.send("POST", "/admin/realms/" + realm + "/partial-export", null).body());
 
-        JsonNode tabs = export.path("components").path("org.keycloak.services.ui.extend.UiTabProvider");
-        assertThat(tabs).hasSize(1);
-        assertThat(tabs.get(0).path("config").path("challengeLifetime").get(0).asText()).isEqualTo("77");
-        assertThat(tabs.get(0).path("config").path("enabled").get(0).asText()).isEqualTo("true");
+        JsonNode action = null;
+        for (JsonNode candidate : export.path("requiredActions")) {
+            if ("promote-anonymous".equals(candidate.path("alias").asText())) {
+                action = candidate;
+            }
+        }
+        assertThat(action).isNotNull();
+        assertThat(action.path("config").path("challengeLifetimeSeconds").asText()).isEqualTo("77");
+        assertThat(action.path("config").path("enabled").asText()).isEqualTo("true");
+        assertThat(export.path("components").path("org.keycloak.services.ui.extend.UiTabProvider").isMissingNode()).isTrue();
     }
 
     @Smoke

@@ -180,7 +180,7 @@ class DeviceKeyBadInputIT extends DeviceKeyRealm {
     @Test
     void expiredChallengeIsRefused() throws InterruptedException {
         String shortLived = admin.importGuestsRealm(REDIRECT_URI, true);
-        admin.saveAnonymousUsersSettings(shortLived, Map.of("enabled", List.of("true"), "challengeLifetime", List.of("1")));
+        admin.saveAnonymousUsersSettings(shortLived, Map.of("enabled", List.of("true"), "challengeLifetimeSeconds", List.of("1")));
         DeviceKeyClient client = new DeviceKeyClient(server, shortLived, "web-app");
         String challenge = client.challenge();
         Thread.sleep(2500); // let the one-second challenge expire
@@ -400,11 +400,11 @@ class DeviceKeyBadInputIT extends DeviceKeyRealm {
 
     @Test
     void challengeLifetimeAnAdminGetsWrongIsRefusedWithAClearError() {
-        var answer = admin.trySaveAnonymousUsersSettings(realm, Map.of("enabled", List.of("true"), "challengeLifetime", List.of("0")));
+        var answer = admin.trySaveAnonymousUsersSettings(realm, Map.of("enabled", List.of("true"), "challengeLifetimeSeconds", List.of("0")));
 
         assertThat(answer.statusCode()).isEqualTo(400);
-        assertThat(answer.body()).contains("challengeLifetimeSeconds must be from 1 to 3600");
-        assertThat(admin.anonymousUsersComponent(realm).path("config").path("challengeLifetime").isMissingNode()).isTrue();
+        assertThat(answer.body()).contains("Device challenge lifetime (seconds) (challengeLifetimeSeconds) must be from 1 to 3600");
+        assertThat(admin.anonymousUsersSettingsConfig(realm).path("challengeLifetimeSeconds").isMissingNode()).isTrue();
     }
 
     @Test

@@ -17,9 +17,9 @@ class DisabledRealmIT {
     static final String REDIRECT_URI = "http://127.0.0.1/callback";
 
     @Test
-    void realmThatNeverEnabledAnonymousUsersRefusesGuestRequests(KeycloakServer server, AdminApi admin) {
-        String realm = admin.importGuestsRealm(REDIRECT_URI, false);
-        admin.send("DELETE", "/admin/realms/" + realm + "/components/" + admin.anonymousUsersComponent(realm).get("id").asText(), null);
+    void realmWhoseSettingsWereClearedRefusesGuestRequests(KeycloakServer server, AdminApi admin) {
+        String realm = admin.importGuestsRealm(REDIRECT_URI, true);
+        assertThat(admin.clearAnonymousUsersSettings(realm).statusCode()).isEqualTo(204);
 
         assertGuestRequestRefusedAndNobodyCreated(server, admin, realm);
     }

@@ -202,10 +202,7 @@ class GuestBoundariesIT extends RealmWithGuests {
         ObjectNode json = AdminApi.JSON.createObjectNode().put("realm", imported).put("enabled", true);
         json.putArray("clients").addObject().put("clientId", "web-app").put("publicClient", true)
                 .putArray("redirectUris").add(REDIRECT_URI);
-        ObjectNode config = json.putObject("components").putArray("org.keycloak.services.ui.extend.UiTabProvider").addObject()
-                .put("name", "anonymous-users").put("providerId", "anonymous-users").putObject("config");
-        config.putArray("enabled").add("true");
-        config.putArray("guestClients").add("web-app").add("account-console");
+        AdminApi.settingsInRealmJson(json).put("enabled", "true").put("guestClients", "web-app##account-console");
         admin.importRealm(json);
 
         Authorization accountConsole = new OidcClient(server, imported, "account-console", server.realmUrl(imported) + "/account/")

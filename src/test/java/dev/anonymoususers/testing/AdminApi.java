@@ -22,7 +22,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class AdminApi {
 
     public static final ObjectMapper JSON = new ObjectMapper();
-    private static final String UI_TAB_TYPE = "org.keycloak.services.ui.extend.UiTabProvider";
 
     private final KeycloakServer server;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -78,12 +77,12 @@ public final class AdminApi {
         expect(201, send("POST", "/admin/realms/" + realm + "/clients", client));
     }
 
-    /** Saves the Anonymous users tab the way the admin console does: one component per realm, created then updated. */
+    /** Saves the settings the way the admin console's ⚙ dialog of the settings' required action does. */
     public void setAnonymousUsersEnabled(String realm, boolean enabled) {
         saveAnonymousUsersSettings(realm, Map.of("enabled", java.util.List.of(Boolean.toString(enabled))));
     }
 
-    /** Saves the tab with these settings; unnamed ones take their defaults. */
+    /** Saves the dialog with these settings; unnamed ones take their defaults. */
     public void saveAnonymousUsersSettings(String realm, Map<String, java.util.List<String>> settings) {
         HttpResponse<String> response = trySaveAnonymousUsersSettings(realm, settings);
         if (response.statusCode() / 100 != 2) {
@@ -91,28 +90,45 @@ public final class AdminApi {
         }
     }
 
-    /** Saves the tab and returns Keycloak's answer, for settings an admin gets wrong. */
+    /**
+     * Saves the dialog and returns Keycloak's answer, for settings an admin gets wrong: every field the dialog shows
+     * is sent, lists joined with ## as the console joins them.
+     */
     public HttpResponse<String> trySaveAnonymousUsersSettings(String realm, Map<String, java.util.List<String>> settings) {
-        JsonNode existing = anonymousUsersComponent(realm);
-        ObjectNode component = existing == null ? JSON.createObjectNode() : (ObjectNode) existing;
-        component.put("providerId", "anonymous-users");
-        component.put("providerType", UI_TAB_TYPE);
-        component.put("parentId", get("/admin/realms/" + realm).get("id").asText());
-        ObjectNode config = component.putObject("config");
-        settings.forEach((name, values) -> values.forEach(config.withArray(name)::add));
-        return existing == null
-                ? send("POST", "/admin/realms/" + realm + "/components", component)
-                : send("PUT", "/admin/realms/" + realm + "/components/" + existing.get("id").asText(), component);
+        ObjectNode body = JSON.createObjectNode();
+        ObjectNode config = body.putObject("config");
+        settings.forEach((name, values) -> config.put(name, String.join("##", values)));
+        return send("PUT", SETTINGS_ACTION_PATH.formatted(realm) + "/config", body);
     }
 
-    public JsonNode anonymousUsersComponent(String realm) {
-        for (JsonNode component : get("/admin/realms/" + realm + "/components?type=" + UI_TAB_TYPE)) {
-            if ("anonymous-users".equals(component.path("providerId").asText())) {
-                return component;
-            }
-        }
-        return null;
+    /** The stored settings as Keycloak's required-action config shows them (what the dialog reads). */
+    public JsonNode anonymousUsersSettingsConfig(String realm) {
+        return get(SETTINGS_ACTION_PATH.formatted(realm) + "/config").path("config");
     }
+
+    /** The console's Clear: removes the stored settings without a check. */
+    public HttpResponse<String> clearAnonymousUsersSettings(String realm) {
+        return send("DELETE", SETTINGS_ACTION_PATH.formatted(realm) + "/config", null);
+    }
+
+    /** The settings as the settings API answers them. */
+    public JsonNode anonymousUsersSettings(String realm) {
+        return get("/admin/realms/" + realm + "/anonymous-users");
+    }
+
+    /**
+     * Adds the settings' required action to a realm JSON, as a hand-written realm JSON configures the extension, and
+     * returns its config to fill (each value a string, lists joined with ##).
+     */
+    public static ObjectNode settingsInRealmJson(ObjectNode realmJson) {
+        return realmJson.withArray("requiredActions").addObject()
+                .put("alias", "promote-anonymous").put("providerId", "promote-anonymous")
+                .put("name", "Anonymous users: guest sign-up (all settings under ⚙)").put("enabled", true)
+                .put("defaultAction", false).put("priority", 2147483646)
+                .putObject("config");
+    }
+
+    private static final String SETTINGS_ACTION_PATH = "/admin/realms/%s/authentication/required-actions/promote-anonymous";
 
     public int countUsers(String realm) {
         return get("/admin/realms/" + realm + "/users/count").asInt();

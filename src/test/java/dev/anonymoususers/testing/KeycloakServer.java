@@ -159,10 +159,6 @@ public final class KeycloakServer implements ExtensionContext.Store.CloseableRes
                     // Small clean-up batches, so a test sees several with a few guests.
                     "--spi-anonymous-users-clean-up--default--batch-size=3",
                     "--metrics-enabled=true"));
-            String features = System.getProperty("keycloak.features", "");
-            if (!features.isBlank()) {
-                command.add("--features=" + features); // declarative-ui for the admin tab's tests (NeedsAdminTab)
-            }
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
