@@ -67,12 +67,8 @@ public enum Setting {
         /** Paths of the realm's groups. */
         GROUP_PATHS;
 
-        boolean isList() {
+        public boolean isList() {
             return this == CLIENT_IDS || this == GROUP_PATHS;
-        }
-
-        boolean isNumber() {
-            return this == LIMIT || this == NUMBER;
         }
     }
 

@@ -1,8 +1,11 @@
 package dev.anonymoususers.devicekeys;
 
+import java.util.List;
+
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.services.resource.RealmResourceProvider;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
 
@@ -36,6 +39,12 @@ public class ChallengeEndpointFactory implements RealmResourceProviderFactory {
     @Override
     public void init(Config.Scope config) {
         limits = DeviceKeyLimits.of(config);
+    }
+
+    /** The server options of the device-key limits ({@code --spi-realm-restapi-extension--anonymous--<name>}). */
+    @Override
+    public List<ProviderConfigProperty> getConfigMetadata() {
+        return DeviceKeyLimits.OPTIONS;
     }
 
     @Override

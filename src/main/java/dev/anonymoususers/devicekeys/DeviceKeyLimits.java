@@ -1,11 +1,15 @@
 package dev.anonymoususers.devicekeys;
 
+import java.util.List;
+
 import dev.anonymoususers.RequestAddress;
 import dev.anonymoususers.SlidingWindowLimit;
 import org.keycloak.Config;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
 
 /**
  * What one node lets device-key requests make it store or compute, per minute. Each is a server option of the
@@ -52,11 +56,29 @@ final class DeviceKeyLimits {
         return new DeviceKeyLimits(DEFAULT_CHALLENGES, DEFAULT_JTI, DEFAULT_FAILURES);
     }
 
-    /** Read from the server's options: Keycloak reads the camel-case key as the dashed option name. */
+    /** The three server options, defined once: read below, and described by the factory's config metadata. */
+    static final List<ProviderConfigProperty> OPTIONS = ProviderConfigurationBuilder.create()
+            .property().name(CHALLENGES_OPTION).type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(DEFAULT_CHALLENGES)
+            .helpText("Challenges (and new devices' one-request assertions) each node admits from one address per minute; 0 = no limit")
+            .add()
+            .property().name(JTI_OPTION).type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(DEFAULT_JTI)
+            .helpText("One-request sign-ins each node admits per registered device key per minute, counted after the "
+                    + "signature verified; 0 = no limit")
+            .add()
+            .property().name(FAILURES_OPTION).type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(DEFAULT_FAILURES)
+            .helpText("Device assertions that fail verification each node takes from one address per minute before "
+                    + "refusing its assertions unchecked; 0 = no limit")
+            .add()
+            .build();
+
+    /** Read from the server's options ({@link #OPTIONS}); a negative figure counts as 0, no limit. */
     static DeviceKeyLimits of(Config.Scope config) {
-        return new DeviceKeyLimits(Math.max(0, config.getInt("challengesPerAddressPerMinute", DEFAULT_CHALLENGES)),
-                Math.max(0, config.getInt("jtiPerKeyPerMinute", DEFAULT_JTI)),
-                Math.max(0, config.getInt("failedAssertionsPerAddressPerMinute", DEFAULT_FAILURES)));
+        return new DeviceKeyLimits(option(config, CHALLENGES_OPTION, DEFAULT_CHALLENGES),
+                option(config, JTI_OPTION, DEFAULT_JTI), option(config, FAILURES_OPTION, DEFAULT_FAILURES));
+    }
+
+    private static int option(Config.Scope config, String name, int defaultValue) {
+        return Math.max(0, config.getInt(name, defaultValue));
     }
 
     /** A challenge, or a new device's one-request assertion, from the request's address. */

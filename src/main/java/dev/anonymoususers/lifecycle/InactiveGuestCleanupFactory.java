@@ -1,9 +1,13 @@
 package dev.anonymoususers.lifecycle;
 
+import java.util.List;
+
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.utils.PostMigrationEvent;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
 
 /**
  * The clean-up of inactive guests, and its schedule. Server options: {@code interval-minutes} (default
@@ -15,6 +19,21 @@ public class InactiveGuestCleanupFactory implements GuestCleanupProviderFactory 
     public static final String ID = "default";
     static final int DEFAULT_INTERVAL_MINUTES = 60;
     static final int DEFAULT_BATCH_SIZE = 100;
+    static final String INTERVAL_OPTION = "interval-minutes";
+    static final String BATCH_SIZE_OPTION = "batch-size";
+
+    /** The server options, defined once: read by init, described to Keycloak here. */
+    private static final List<ProviderConfigProperty> OPTIONS = ProviderConfigurationBuilder.create()
+            .property().name(INTERVAL_OPTION).type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(DEFAULT_INTERVAL_MINUTES)
+            .helpText("How often the clean-up runs, once per cluster; at least 1").add()
+            .property().name(BATCH_SIZE_OPTION).type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(DEFAULT_BATCH_SIZE)
+            .helpText("Guests looked at per clean-up transaction; at least 1").add()
+            .build();
+
+    @Override
+    public List<ProviderConfigProperty> getConfigMetadata() {
+        return OPTIONS;
+    }
 
     private int intervalMinutes = DEFAULT_INTERVAL_MINUTES;
     private int batchSize = DEFAULT_BATCH_SIZE;
@@ -26,8 +45,8 @@ public class InactiveGuestCleanupFactory implements GuestCleanupProviderFactory 
 
     @Override
     public void init(Config.Scope config) {
-        intervalMinutes = Math.max(1, config.getInt("intervalMinutes", DEFAULT_INTERVAL_MINUTES));
-        batchSize = Math.max(1, config.getInt("batchSize", DEFAULT_BATCH_SIZE));
+        intervalMinutes = Math.max(1, config.getInt(INTERVAL_OPTION, DEFAULT_INTERVAL_MINUTES));
+        batchSize = Math.max(1, config.getInt(BATCH_SIZE_OPTION, DEFAULT_BATCH_SIZE));
     }
 
     @Override

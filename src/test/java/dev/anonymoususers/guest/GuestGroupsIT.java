@@ -81,7 +81,7 @@ class GuestGroupsIT {
         assertThat(answer.statusCode()).isEqualTo(400);
         JsonNode error = AdminApi.read(answer.body());
         assertThat(error.get("field").asText()).isEqualTo("guestGroups");
-        assertThat(error.get("errorMessage").asText()).contains("No group /nope");
+        assertThat(error.get("errorMessage").asText()).contains("(guestGroups) names /nope, and realm " + realm + " has no such group");
         assertThat(admin.get("/admin/realms/" + realm + "/anonymous-users").get("guestGroups"))
                 .extracting(JsonNode::asText).containsExactly("/guests");
     }
