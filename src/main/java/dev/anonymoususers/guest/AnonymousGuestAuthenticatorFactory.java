@@ -70,7 +70,7 @@ public class AnonymousGuestAuthenticatorFactory implements AuthenticatorFactory 
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        // Hosted here, not by the admin tab: the tab's SPI is off unless the server runs with declarative-ui.
+        // Hosted by the guest step, which every realm uses and every server loads.
         RealmSetup.installOnStartupAndForNewRealms(factory);
     }
 

@@ -60,6 +60,15 @@ class EverySettingInEveryViewTest {
     }
 
     @Test
+    void theReadmesTableForAdminsNamesEverySettingByItsLabelAndName() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+
+        for (Setting setting : Setting.values()) {
+            assertThat(readme).as(setting.json()).contains("| " + setting.label() + " (`" + setting.json() + "`) |");
+        }
+    }
+
+    @Test
     void theAdminsDocsDescribeEveryServerOptionWithItsDefault() throws IOException {
         String operating = Files.readString(Path.of("docs", "operating.md"));
         Map<String, List<ProviderConfigProperty>> options = Map.of(
