@@ -61,6 +61,7 @@ public final class RealmSetup {
                 RealmModel realm = created.getCreatedRealm();
                 installOnce(realm);
                 SettingsStore.install(realm);
+                GuestSignInSetup.installNoFormsForGuests(realm);
                 addKeycloaksDefaultsWhereAnImportListedOnlyOurs(realm);
                 SettingsStore.adoptEarlierComponent(realm);
                 warnOfIgnoredSettings(realm);
@@ -75,6 +76,7 @@ public final class RealmSetup {
                                         installOnce(realm);
                                         SettingsStore.install(realm);
                                         SettingsStore.adoptEarlierComponent(realm); // settings of an earlier version
+                                        GuestSignInSetup.installNoFormsForGuests(realm);
                                         warnOfIgnoredSettings(realm);
                                         GuestRegistry.adopt(session, realm, true); // guests of an earlier version
                                         if (AnonymousUsersConfig.of(realm).enabled()) {

@@ -11,10 +11,17 @@ public final class RequiredActions {
 
     /**
      * Adds the action, enabled and not a default action, where the realm lacks it; leaves it as the admin set it
-     * where it is there (an admin disables it rather than removes it).
+     * where it is there (an admin disables it rather than removes it), except that it gets {@code displayName} where
+     * it still has the name an earlier version gave it.
      */
-    public static void registerIfMissing(RealmModel realm, String providerId, String displayName, int priority) {
-        if (realm.getRequiredActionProviderByAlias(providerId) != null) {
+    public static void registerIfMissing(RealmModel realm, String providerId, String displayName, int priority,
+            String earlierName) {
+        RequiredActionProviderModel registered = realm.getRequiredActionProviderByAlias(providerId);
+        if (registered != null) {
+            if (earlierName.equals(registered.getName())) {
+                registered.setName(displayName);
+                realm.updateRequiredActionProvider(registered);
+            }
             return;
         }
         RequiredActionProviderModel action = new RequiredActionProviderModel();

@@ -53,12 +53,7 @@ public final class SettingsStore {
      * has the name of an earlier version.
      */
     public static void install(RealmModel realm) {
-        RequiredActions.registerIfMissing(realm, ACTION, ACTION_NAME, Integer.MAX_VALUE - 1);
-        RequiredActionProviderModel action = realm.getRequiredActionProviderByAlias(ACTION);
-        if (action != null && EARLIER_ACTION_NAME.equals(action.getName())) {
-            action.setName(ACTION_NAME);
-            realm.updateRequiredActionProvider(action);
-        }
+        RequiredActions.registerIfMissing(realm, ACTION, ACTION_NAME, Integer.MAX_VALUE - 1, EARLIER_ACTION_NAME);
     }
 
     /** The stored settings as strings, by setting name; empty where none is stored. */

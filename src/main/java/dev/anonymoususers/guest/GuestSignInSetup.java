@@ -85,8 +85,13 @@ public final class GuestSignInSetup {
                         || (execution.isAuthenticatorFlow() && containsGuestStep(realm, execution.getFlowId())));
     }
 
-    static void installNoFormsForGuests(RealmModel realm) {
+    /**
+     * Registers the action that keeps guests in bounds where it is missing (at every start: it must be there), and
+     * gives it today's name, which tells an admin to leave it on, where it has an earlier version's.
+     */
+    public static void installNoFormsForGuests(RealmModel realm) {
         // Its trigger must run after every other action's trigger, to withdraw what they queued for guests.
-        RequiredActions.registerIfMissing(realm, NoFormsForGuests.ID, new NoFormsForGuests().getDisplayText(), Integer.MAX_VALUE);
+        RequiredActions.registerIfMissing(realm, NoFormsForGuests.ID, NoFormsForGuests.DISPLAY_NAME, Integer.MAX_VALUE,
+                "Anonymous users: no forms for guests");
     }
 }

@@ -119,9 +119,12 @@ public class NoFormsForGuests implements RequiredActionProvider, RequiredActionF
         requiredActionChallenge(context);
     }
 
+    /** How the console lists it: what it does, and that it must stay on. */
+    public static final String DISPLAY_NAME = "Anonymous users: keep guests in bounds (leave on)";
+
     @Override
     public String getDisplayText() {
-        return "Anonymous users: no forms for guests";
+        return DISPLAY_NAME;
     }
 
     /** Nothing to configure (so no ⚙ in the console, and no max_auth_age): the settings live with the promotion action. */

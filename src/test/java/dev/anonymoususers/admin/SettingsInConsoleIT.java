@@ -143,6 +143,25 @@ class SettingsInConsoleIT {
     }
 
     @Test
+    void anExportOfAnEarlierVersionGetsTheActionsNamesThatSayWhatTheyAre(AdminApi admin) {
+        String realm = "earlier-names-" + UUID.randomUUID().toString().substring(0, 8);
+        ObjectNode json = AdminApi.JSON.createObjectNode().put("realm", realm).put("enabled", true);
+        AdminApi.settingsInRealmJson(json).put("enabled", "true");
+        ((ObjectNode) json.get("requiredActions").get(0)).put("name", "Anonymous users: promote a guest to a regular user");
+        json.withArray("requiredActions").addObject().put("alias", "anonymous-guest-no-forms")
+                .put("providerId", "anonymous-guest-no-forms").put("name", "Anonymous users: no forms for guests")
+                .put("enabled", true).put("priority", Integer.MAX_VALUE);
+        json.withArray("requiredActions").addObject().put("alias", "UPDATE_PASSWORD").put("providerId", "UPDATE_PASSWORD")
+                .put("name", "My own name for it").put("enabled", true);
+        admin.importRealm(json);
+
+        JsonNode actions = admin.get("/admin/realms/" + realm + "/authentication/required-actions");
+
+        assertThat(actions.findValuesAsText("name")).contains("Anonymous users: guest sign-up (all settings under ⚙)",
+                "Anonymous users: keep guests in bounds (leave on)", "My own name for it");
+    }
+
+    @Test
     void theRetiredTabSavesNothingAndSaysWhereTheSettingsAre(AdminApi admin) {
         String realm = admin.createFreshRealm("retired");
         ObjectNode component = AdminApi.JSON.createObjectNode().put("name", "anonymous-users").put("providerId", "anonymous-users")
