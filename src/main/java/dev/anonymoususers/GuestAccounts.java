@@ -1,5 +1,7 @@
 package dev.anonymoususers;
 
+import dev.anonymoususers.storage.GuestRegistry;
+
 import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;

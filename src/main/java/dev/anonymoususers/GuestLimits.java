@@ -1,5 +1,10 @@
 package dev.anonymoususers;
 
+import dev.anonymoususers.storage.GuestRegistry;
+import dev.anonymoususers.util.RequestAddress;
+import dev.anonymoususers.util.SlidingWindowLimit;
+import dev.anonymoususers.util.TakenInOrder;
+
 import java.util.Map;
 
 import org.keycloak.common.util.Time;

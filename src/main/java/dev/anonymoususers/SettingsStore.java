@@ -1,5 +1,7 @@
 package dev.anonymoususers;
 
+import dev.anonymoususers.util.RequiredActions;
+
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -15,11 +15,10 @@ import dev.anonymoususers.testing.Addresses;
 import dev.anonymoususers.testing.AdminApi;
 import dev.anonymoususers.testing.DeviceAssertions;
 import dev.anonymoususers.testing.DeviceKeyClient;
-import dev.anonymoususers.testing.KeycloakServer;
-import dev.anonymoususers.testing.OidcClient;
 import dev.anonymoususers.testing.OidcClient.Authorization;
+import dev.anonymoususers.testing.OidcClient;
+import dev.anonymoususers.testing.RealmPerTest;
 import dev.anonymoususers.testing.Smoke;
-import dev.anonymoususers.testing.WithKeycloak;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,21 +27,12 @@ import org.junit.jupiter.api.Test;
  * endpoints answer 429 with Retry-After, the browser gets an error redirect; existing guests and regular users are
  * never affected. Visitors' addresses come from X-Forwarded-For, as behind a reverse proxy.
  */
-@WithKeycloak
-class GuestLimitsIT {
+class GuestLimitsIT extends RealmPerTest {
 
-    static final String REDIRECT_URI = "http://127.0.0.1/callback";
-
-    KeycloakServer server;
-    AdminApi admin;
-    String realm;
     DeviceKeyClient app;
 
     @BeforeEach
-    void realmWithAnonymousUsersOnAndTheDefaultLimits(KeycloakServer server, AdminApi admin) {
-        this.server = server;
-        this.admin = admin;
-        realm = admin.importGuestsRealm(REDIRECT_URI, true);
+    void realmWithAnonymousUsersOnAndTheDefaultLimits() {
         // IPv6 visitors at public addresses over plain HTTP: the test server has no TLS, a real proxy would.
         admin.send("PUT", "/admin/realms/" + realm, AdminApi.read("{\"sslRequired\": \"none\"}"));
         app = new DeviceKeyClient(server, realm, "web-app");

@@ -3,31 +3,14 @@ package dev.anonymoususers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anonymoususers.testing.Addresses;
-import dev.anonymoususers.testing.AdminApi;
 import dev.anonymoususers.testing.DeviceAssertions;
 import dev.anonymoususers.testing.DeviceKeyClient;
-import dev.anonymoususers.testing.KeycloakServer;
 import dev.anonymoususers.testing.OidcClient;
-import dev.anonymoususers.testing.WithKeycloak;
-import org.junit.jupiter.api.BeforeEach;
+import dev.anonymoususers.testing.RealmPerTest;
 import org.junit.jupiter.api.Test;
 
 /** Prometheus counters on Keycloak's metrics endpoint, per realm: guests created, device sign-ins, refusals by reason. */
-@WithKeycloak
-class GuestMetricsIT {
-
-    static final String REDIRECT_URI = "http://127.0.0.1/callback";
-
-    KeycloakServer server;
-    AdminApi admin;
-    String realm;
-
-    @BeforeEach
-    void realmWithAnonymousUsersOn(KeycloakServer server, AdminApi admin) {
-        this.server = server;
-        this.admin = admin;
-        realm = admin.importGuestsRealm(REDIRECT_URI, true);
-    }
+class GuestMetricsIT extends RealmPerTest {
 
     double metric(String name, String... tags) {
         return server.counter(realm, name, tags);

@@ -3,7 +3,8 @@ package dev.anonymoususers.admin;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.anonymoususers.GuestRegistry;
+import dev.anonymoususers.storage.GuestRegistry;
+import dev.anonymoususers.storage.RealmTotals;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -21,8 +22,9 @@ record GuestStatistics(long guestsNow, long createdLast24Hours, long promoted, l
 
     static GuestStatistics of(KeycloakSession session, RealmModel realm) {
         GuestRegistry registry = new GuestRegistry(session, realm);
+        RealmTotals totals = new RealmTotals(session, realm);
         return new GuestStatistics(registry.count(), registry.createdSince(Time.currentTimeMillis() - 24L * 3600 * 1000),
-                registry.total(GuestRegistry.PROMOTED), registry.total(GuestRegistry.REMOVED_BY_CLEAN_UP));
+                totals.total(RealmTotals.PROMOTED), totals.total(RealmTotals.REMOVED_BY_CLEAN_UP));
     }
 
     Map<String, Object> json() {

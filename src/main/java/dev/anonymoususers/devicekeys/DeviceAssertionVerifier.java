@@ -59,7 +59,7 @@ final class DeviceAssertionVerifier {
     }
 
     /** What an acceptable assertion proves: the holder of {@code key} asks for {@code action}. */
-    record Verified(DeviceKey key, DeviceAction action, boolean sentByKid) {
+    record Verified(DeviceKey key, DeviceAction action) {
     }
 
     DeviceAssertionVerifier(Freshness freshness, KeyLookup keys, SignatureCheck signatures) {
@@ -121,7 +121,7 @@ final class DeviceAssertionVerifier {
             long seconds = issuedAt + OWN_ID_WINDOW_SECONDS - Time.currentTime() + 1;
             freshness.spendOwnId(key.thumbprint(), ownId, Math.max(1, seconds));
         }
-        return new Verified(key, action, sentByKid);
+        return new Verified(key, action);
     }
 
     private static String algorithm(String algorithm) throws DeviceKeyError {

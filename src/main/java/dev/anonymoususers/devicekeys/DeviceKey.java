@@ -169,12 +169,4 @@ public record DeviceKey(JWK jwk, String algorithm, String thumbprint) {
             return false;
         }
     }
-
-    String toJson() {
-        try {
-            return JsonSerialization.writeValueAsString(jwk);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -2,8 +2,8 @@ package dev.anonymoususers.devicekeys;
 
 import java.util.List;
 
-import dev.anonymoususers.RequestAddress;
-import dev.anonymoususers.SlidingWindowLimit;
+import dev.anonymoususers.util.RequestAddress;
+import dev.anonymoususers.util.SlidingWindowLimit;
 import org.keycloak.Config;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;

@@ -7,8 +7,8 @@ import java.util.Optional;
 import dev.anonymoususers.AnonymousUsers;
 import dev.anonymoususers.GuestAccounts;
 import dev.anonymoususers.GuestLimitReached;
-import dev.anonymoususers.GuestRegistry;
-import dev.anonymoususers.NodeMemo;
+import dev.anonymoususers.storage.GuestRegistry;
+import dev.anonymoususers.util.NodeMemo;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceException;
 import org.keycloak.common.util.Time;
@@ -25,7 +25,7 @@ import org.keycloak.models.utils.KeycloakModelUtils;
  * keys for good. The registry row finds the guest; the {@code device-key} credential on the guest is what keeps
  * the key usable (an admin or the promotion removes it).
  */
-final class DeviceKeys {
+public final class DeviceKeys {
 
     static final String REVOKED_GUEST_DELETED = "guest deleted";
     static final String REVOKED_CREDENTIAL_REMOVED = "device key removed from its account";
@@ -193,7 +193,7 @@ final class DeviceKeys {
     }
 
     /** Revokes every key of a user that is being removed, so none of them can sign a new guest in later. */
-    static void revokeAllOf(KeycloakSession session, RealmModel realm, UserModel user) {
+    public static void revokeAllOf(KeycloakSession session, RealmModel realm, UserModel user) {
         session.getProvider(JpaConnectionProvider.class).getEntityManager()
                 .createNamedQuery("anonDeviceKeyRevokeByUser")
                 .setParameter("reason", REVOKED_GUEST_DELETED)
@@ -207,7 +207,7 @@ final class DeviceKeys {
      * Registers the device keys of an imported realm's guests, which arrive as {@code device-key} credentials
      * without registry rows, so they sign their guests in on the new server as before.
      */
-    static void registerImported(KeycloakSession session, RealmModel realm) {
+    public static void registerImported(KeycloakSession session, RealmModel realm) {
         EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
         DeviceKeys keys = new DeviceKeys(session, realm);
         AnonymousUsers.guestsOf(session, realm)
@@ -228,7 +228,7 @@ final class DeviceKeys {
     }
 
     /** Forgets the keys of a realm that is being removed. */
-    static void forgetRealm(KeycloakSession session, RealmModel realm) {
+    public static void forgetRealm(KeycloakSession session, RealmModel realm) {
         session.getProvider(JpaConnectionProvider.class).getEntityManager()
                 .createNamedQuery("anonDeviceKeyDeleteByRealm")
                 .setParameter("realmId", realm.getId())

@@ -3,7 +3,7 @@ package dev.anonymoususers.devicekeys;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.anonymoususers.SlidingWindowLimit;
+import dev.anonymoususers.util.SlidingWindowLimit;
 
 /**
  * So many events per key a minute (an address, a device key), counted in this node's memory, not in the cluster, so

@@ -2,7 +2,6 @@ package dev.anonymoususers.guest;
 
 import java.util.List;
 
-import dev.anonymoususers.RealmSetup;
 import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.AuthenticatorFactory;
@@ -70,8 +69,6 @@ public class AnonymousGuestAuthenticatorFactory implements AuthenticatorFactory 
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        // Hosted by the guest step, which every realm uses and every server loads.
-        RealmSetup.installOnStartupAndForNewRealms(factory);
     }
 
     @Override

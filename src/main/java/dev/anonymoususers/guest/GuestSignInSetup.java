@@ -4,7 +4,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
-import dev.anonymoususers.RequiredActions;
+import dev.anonymoususers.util.RequiredActions;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.authenticators.browser.CookieAuthenticatorFactory;
 import org.keycloak.models.AuthenticationExecutionModel;

@@ -5,7 +5,7 @@ import java.util.function.BiPredicate;
 import dev.anonymoususers.AnonymousUsers;
 import dev.anonymoususers.GuestGroups;
 import dev.anonymoususers.GuestMetrics;
-import dev.anonymoususers.GuestRegistry;
+import dev.anonymoususers.storage.GuestRegistry;
 import dev.anonymoususers.devicekeys.DeviceKeyCredentialProvider;
 import jakarta.persistence.PersistenceException;
 import org.keycloak.connections.jpa.JpaConnectionProvider;

@@ -2,26 +2,15 @@ package dev.anonymoususers.promotion;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
 import jakarta.ws.rs.core.MultivaluedMap;
-import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.authentication.requiredactions.WebAuthnPasswordlessRegisterFactory;
-import org.keycloak.common.ClientConnection;
-import org.keycloak.events.EventBuilder;
-import org.keycloak.forms.login.LoginFormsProvider;
-import org.keycloak.http.HttpRequest;
-import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.RequiredActionConfigModel;
 import org.keycloak.models.RequiredActionProviderModel;
-import org.keycloak.models.UserModel;
-import org.keycloak.models.utils.UserModelDelegate;
 import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.util.JsonSerialization;
 
@@ -67,7 +56,7 @@ final class PasskeyRegistration {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        registration(context).requiredActionChallenge(new AsNewAccount(context, signUp.username(), null));
+        registration(context).requiredActionChallenge(new RegistrationContext(context, signUp.username(), null));
     }
 
     /** What happens once Keycloak has stored the passkey. */
@@ -84,7 +73,7 @@ final class PasskeyRegistration {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        registration(context).processAction(new AsNewAccount(context, signUp.username(), () -> {
+        registration(context).processAction(new RegistrationContext(context, signUp.username(), () -> {
             context.getAuthenticationSession().removeAuthNote(SIGN_UP_NOTE);
             then.promote(signUp);
         }));
@@ -108,143 +97,5 @@ final class PasskeyRegistration {
 
     private static RequiredActionProvider registration(RequiredActionContext context) {
         return context.getSession().getProvider(RequiredActionProvider.class, WebAuthnPasswordlessRegisterFactory.PROVIDER_ID);
-    }
-
-    /**
-     * The promotion's context as Keycloak's registration sees it: the account under its new username, an event of
-     * its own (the promotion reports itself), and its success handed to the promotion.
-     */
-    private static final class AsNewAccount implements RequiredActionContext {
-
-        private final RequiredActionContext promotion;
-        private final UserModel account;
-        private final EventBuilder event;
-        private final Runnable onSuccess;
-
-        AsNewAccount(RequiredActionContext promotion, String username, Runnable onSuccess) {
-            this.promotion = promotion;
-            this.account = new UserModelDelegate(promotion.getUser()) {
-                @Override
-                public String getUsername() {
-                    return username;
-                }
-            };
-            this.event = promotion.getEvent().clone();
-            this.onSuccess = onSuccess;
-        }
-
-        @Override
-        public void success() {
-            if (onSuccess == null) {
-                promotion.success();
-            } else {
-                onSuccess.run();
-            }
-        }
-
-        @Override
-        public UserModel getUser() {
-            return account;
-        }
-
-        @Override
-        public EventBuilder getEvent() {
-            return event;
-        }
-
-        @Override
-        public String getAction() {
-            return promotion.getAction();
-        }
-
-        @Override
-        public URI getActionUrl(String code) {
-            return promotion.getActionUrl(code);
-        }
-
-        @Override
-        public URI getActionUrl() {
-            return promotion.getActionUrl();
-        }
-
-        @Override
-        public LoginFormsProvider form() {
-            return promotion.form();
-        }
-
-        @Override
-        public Response getChallenge() {
-            return promotion.getChallenge();
-        }
-
-        @Override
-        public RealmModel getRealm() {
-            return promotion.getRealm();
-        }
-
-        @Override
-        public AuthenticationSessionModel getAuthenticationSession() {
-            return promotion.getAuthenticationSession();
-        }
-
-        @Override
-        public ClientConnection getConnection() {
-            return promotion.getConnection();
-        }
-
-        @Override
-        public UriInfo getUriInfo() {
-            return promotion.getUriInfo();
-        }
-
-        @Override
-        public KeycloakSession getSession() {
-            return promotion.getSession();
-        }
-
-        @Override
-        public HttpRequest getHttpRequest() {
-            return promotion.getHttpRequest();
-        }
-
-        @Override
-        public RequiredActionConfigModel getConfig() {
-            return promotion.getConfig();
-        }
-
-        @Override
-        public String generateCode() {
-            return promotion.generateCode();
-        }
-
-        @Override
-        public Status getStatus() {
-            return promotion.getStatus();
-        }
-
-        @Override
-        public String getErrorMessage() {
-            return promotion.getErrorMessage();
-        }
-
-        @Override
-        public void challenge(Response response) {
-            promotion.challenge(response);
-        }
-
-        @Override
-        public void failure(String errorMessage) {
-            promotion.failure(errorMessage);
-        }
-
-        @Override
-        public void cancel() {
-            promotion.cancel();
-        }
-
-        @Override
-        public void ignore() {
-            promotion.ignore();
-        }
     }
 }

@@ -106,21 +106,34 @@ public class PromoteAnonymousUserAction implements RequiredActionProvider {
         context.challenge(SignUpPage.render(context, null, List.of()));
     }
 
+    /** A submit of the sign-up page (or of a page that runs inside it): first whether it may promote, then which way. */
     @Override
     public void processAction(RequiredActionContext context) {
+        PromotionGuard guard = mayPromote(context);
+        if (guard != null) {
+            promoteTheChosenWay(context, guard);
+        }
+    }
+
+    /**
+     * Whether this submit may promote the guest: the user still exists, is enabled and is still a guest (or was just
+     * promoted by this browser, which ends as already promoted), and no other submit promotes it right now (a twin
+     * submit reports that one's outcome). Answers the guest's lock, held for this transaction, or null where this
+     * has answered the browser already.
+     */
+    private static PromotionGuard mayPromote(RequiredActionContext context) {
         UserModel user = context.getUser();
         if (user == null) {
             error(context, Errors.USER_NOT_FOUND, "the guest was deleted");
             context.challenge(errorPage(context, Messages.INVALID_USER));
-            return;
+            return null;
         }
         if (!user.isEnabled()) {
             error(context, Errors.USER_DISABLED, "the guest was disabled");
             context.challenge(errorPage(context, Messages.ACCOUNT_DISABLED));
-            return;
+            return null;
         }
-        KeycloakSession session = context.getSession();
-        PromotionGuard guard = new PromotionGuard(session, user.getId());
+        PromotionGuard guard = new PromotionGuard(context.getSession(), user.getId());
         if (!AnonymousUsers.isAnonymous(user)) {
             if (guard.wasJustPromoted()) {
                 endAsAlreadyPromoted(context, guard);
@@ -128,21 +141,29 @@ public class PromoteAnonymousUserAction implements RequiredActionProvider {
                 error(context, ERROR_NOT_ANONYMOUS, "the account is not a guest");
                 context.failure();
             }
-            return;
+            return null;
         }
         if (!guard.tryLock()) {
             // The same page submitted twice at once: the first submit promotes, this one reports its outcome.
             if (promotedByTwin(context, guard)) {
-                return;
+                return null;
             }
             if (!guard.tryLock()) {
                 error(context, Errors.INVALID_REGISTRATION, "another promotion of this guest is under way");
                 context.challenge(SignUpPage.render(context, form(context),
                         List.of(new FormMessage(null, "anonymousUsers.promotionUnderWay"))));
-                return;
+                return null;
             }
         }
+        return guard;
+    }
 
+    /**
+     * Which way the visitor promotes: back from an identity provider, finishing what the provider left out, off to a
+     * provider, signing in to an existing account instead, a passkey (under way, or chosen), or a password.
+     */
+    private static void promoteTheChosenWay(RequiredActionContext context, PromotionGuard guard) {
+        KeycloakSession session = context.getSession();
         if (IdentityProviderPromotion.isReturning(context.getAuthenticationSession())) {
             returnedFromProvider(context, guard);
             return;

@@ -6,7 +6,8 @@ import java.util.Map;
 import dev.anonymoususers.AnonymousUsers;
 import dev.anonymoususers.AnonymousUsersConfig;
 import dev.anonymoususers.AnonymousUsersConfig.InvalidSetting;
-import dev.anonymoususers.RealmSetup;
+import dev.anonymoususers.wiring.KeycloakEvents;
+import dev.anonymoususers.wiring.RealmSetup;
 import dev.anonymoususers.Setting;
 import dev.anonymoususers.SettingsStore;
 import dev.anonymoususers.SettingsValidation;
@@ -70,8 +71,13 @@ public class PromoteAnonymousUserActionFactory implements RequiredActionFactory 
     public void init(Config.Scope config) {
     }
 
+    /**
+     * Hosts the extension's one listener of Keycloak's events ({@link KeycloakEvents}): Keycloak calls postInit of
+     * every factory once per start, and required actions are loaded on every server, with or without features.
+     */
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        KeycloakEvents.listen(factory);
     }
 
     @Override

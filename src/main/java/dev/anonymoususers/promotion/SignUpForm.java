@@ -77,11 +77,6 @@ final class SignUpForm {
         }
     }
 
-    /** Checks the profile and the password. */
-    static Accepted check(KeycloakSession session, RealmModel realm, MultivaluedMap<String, String> form) throws Refused {
-        return check(session, realm, form, true);
-    }
-
     /** Checks the profile, and the password where the guest proves the account with one (not with a passkey). */
     static Accepted check(KeycloakSession session, RealmModel realm, MultivaluedMap<String, String> form,
             boolean withPassword) throws Refused {
@@ -106,12 +101,10 @@ final class SignUpForm {
         String password = withPassword ? form.getFirst(PASSWORD) : null;
         String username = realm.isRegistrationEmailAsUsername()
                 ? attributes.getFirst(UserModel.EMAIL) : attributes.getFirst(UserModel.USERNAME);
-        if (!withPassword) {
-            // no password: a passkey proves the account
-        } else if (Validation.isBlank(password)) {
+        if (withPassword && Validation.isBlank(password)) { // without one, a passkey proves the account
             errors.add(new FormMessage(PASSWORD, Messages.MISSING_PASSWORD));
             eventError = eventError == null ? Errors.PASSWORD_MISSING : eventError;
-        } else if (!password.equals(form.getFirst(PASSWORD_CONFIRM))) {
+        } else if (withPassword && !password.equals(form.getFirst(PASSWORD_CONFIRM))) {
             errors.add(new FormMessage(PASSWORD_CONFIRM, Messages.INVALID_PASSWORD_CONFIRM));
             eventError = eventError == null ? Errors.PASSWORD_CONFIRM_ERROR : eventError;
         }

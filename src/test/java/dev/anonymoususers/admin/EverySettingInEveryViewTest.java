@@ -12,7 +12,7 @@ import java.util.Map;
 import dev.anonymoususers.AnonymousUsersConfig;
 import dev.anonymoususers.Setting;
 import dev.anonymoususers.devicekeys.ChallengeEndpointFactory;
-import dev.anonymoususers.lifecycle.InactiveGuestCleanupFactory;
+import dev.anonymoususers.cleanup.InactiveGuestCleanupFactory;
 import dev.anonymoususers.promotion.PromoteAnonymousUserActionFactory;
 import org.junit.jupiter.api.Test;
 import org.keycloak.provider.ProviderConfigProperty;
@@ -56,15 +56,6 @@ class EverySettingInEveryViewTest {
             String documentedDefault = row.split("\\|")[2].trim();
             assertThat(documentedDefault).as(setting.json())
                     .startsWith(setting.kind().isList() ? "`[]`" : "`" + setting.defaultValue() + "`");
-        }
-    }
-
-    @Test
-    void theReadmesTableForAdminsNamesEverySettingByItsLabelAndName() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
-
-        for (Setting setting : Setting.values()) {
-            assertThat(readme).as(setting.json()).contains("| " + setting.label() + " (`" + setting.json() + "`) |");
         }
     }
 

@@ -10,10 +10,9 @@ import java.net.http.HttpResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anonymoususers.testing.AdminApi;
-import dev.anonymoususers.testing.KeycloakServer;
 import dev.anonymoususers.testing.OidcClient;
+import dev.anonymoususers.testing.RealmPerTest;
 import dev.anonymoususers.testing.Smoke;
-import dev.anonymoususers.testing.WithKeycloak;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,22 +20,13 @@ import org.junit.jupiter.api.Test;
  * The guest mark in the realm's default user profile: admins see it read-only on every guest; guests and users can
  * neither see nor change it; admins find guests by searching it.
  */
-@WithKeycloak
-class GuestMarkIT {
+class GuestMarkIT extends RealmPerTest {
 
-    static final String REDIRECT_URI = "http://127.0.0.1/callback";
-
-    KeycloakServer server;
-    AdminApi admin;
-    String realm;
     OidcClient.Tokens guest;
     String guestId;
 
     @BeforeEach
-    void aGuestInARealmWithTheDefaultUserProfile(KeycloakServer server, AdminApi admin) {
-        this.server = server;
-        this.admin = admin;
-        realm = admin.importGuestsRealm(REDIRECT_URI, true);
+    void aGuestInARealmWithTheDefaultUserProfile() {
         OidcClient app = new OidcClient(server, realm, "web-app", REDIRECT_URI);
         guest = app.exchange(app.authorizeAsGuest());
         guestId = guest.idTokenClaims().get("sub").asText();

@@ -5,31 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.security.KeyPair;
 import java.util.Map;
 
-import dev.anonymoususers.testing.AdminApi;
 import dev.anonymoususers.testing.DeviceAssertions;
 import dev.anonymoususers.testing.DeviceKeyClient;
-import dev.anonymoususers.testing.KeycloakServer;
-import dev.anonymoususers.testing.OidcClient;
 import dev.anonymoususers.testing.OidcClient.Authorization;
-import dev.anonymoususers.testing.WithKeycloak;
+import dev.anonymoususers.testing.OidcClient;
+import dev.anonymoususers.testing.RealmPerTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** guestClients: only the apps an admin names create guests, on every path; guests that exist keep signing in. */
-@WithKeycloak
-class GuestClientsIT {
-
-    static final String REDIRECT_URI = "http://127.0.0.1/callback";
-
-    KeycloakServer server;
-    AdminApi admin;
-    String realm;
+class GuestClientsIT extends RealmPerTest {
 
     @BeforeEach
-    void realmWhereOnlyOtherAppMayCreateGuests(KeycloakServer server, AdminApi admin) {
-        this.server = server;
-        this.admin = admin;
-        realm = admin.importGuestsRealm(REDIRECT_URI, true);
+    void realmWhereOnlyOtherAppMayCreateGuests() {
         admin.addPublicClient(realm, "other-app", REDIRECT_URI);
     }
 

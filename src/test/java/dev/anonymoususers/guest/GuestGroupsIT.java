@@ -10,27 +10,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.anonymoususers.testing.AdminApi;
 import dev.anonymoususers.testing.DeviceAssertions;
 import dev.anonymoususers.testing.DeviceKeyClient;
-import dev.anonymoususers.testing.KeycloakServer;
 import dev.anonymoususers.testing.OidcClient;
-import dev.anonymoususers.testing.WithKeycloak;
+import dev.anonymoususers.testing.RealmPerTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** guestGroups: every new guest joins them, on every path, and leaves them when it becomes a regular user. */
-@WithKeycloak
-class GuestGroupsIT {
-
-    static final String REDIRECT_URI = "http://127.0.0.1/callback";
-
-    KeycloakServer server;
-    AdminApi admin;
-    String realm;
+class GuestGroupsIT extends RealmPerTest {
 
     @BeforeEach
-    void realmWithAGuestGroup(KeycloakServer server, AdminApi admin) {
-        this.server = server;
-        this.admin = admin;
-        realm = admin.importGuestsRealm(REDIRECT_URI, true);
+    void realmWithAGuestGroup() {
         admin.send("POST", "/admin/realms/" + realm + "/groups", AdminApi.JSON.createObjectNode().put("name", "guests"));
         assertThat(admin.sendRaw("PUT", "/admin/realms/" + realm + "/anonymous-users", "{\"guestGroups\": [\"/guests\"]}",
                 admin.adminToken()).statusCode()).isEqualTo(200);

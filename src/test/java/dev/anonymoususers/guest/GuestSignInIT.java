@@ -2,36 +2,16 @@ package dev.anonymoususers.guest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.anonymoususers.testing.AdminApi;
-import dev.anonymoususers.testing.KeycloakServer;
-import dev.anonymoususers.testing.OidcClient;
 import dev.anonymoususers.testing.OidcClient.Authorization;
 import dev.anonymoususers.testing.OidcClient.Tokens;
-import dev.anonymoususers.testing.WithKeycloak;
+import dev.anonymoususers.testing.OidcClient;
+import dev.anonymoususers.testing.RealmWithGuests;
 import dev.anonymoususers.testing.Smoke;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** A web app signs a visitor in as a guest with one authorization request. */
-@WithKeycloak
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class GuestSignInIT {
-
-    static final String REDIRECT_URI = "http://127.0.0.1/callback";
-
-    KeycloakServer server;
-    AdminApi admin;
-    String realm;
-
-    @BeforeAll
-    void importRealm(KeycloakServer server, AdminApi admin) {
-        this.server = server;
-        this.admin = admin;
-        realm = admin.importGuestsRealm(REDIRECT_URI, true);
-    }
+class GuestSignInIT extends RealmWithGuests {
 
     OidcClient browser() {
         return new OidcClient(server, realm, "web-app", REDIRECT_URI);

@@ -3,17 +3,11 @@ package dev.anonymoususers.promotion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
-import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.common.util.Time;
 
 class PromoteAnonymousUserActionTest {
 
     final PromoteAnonymousUserAction action = new PromoteAnonymousUserAction();
-
-    @Test
-    void appsMayStartIt() {
-        assertThat(action.initiatedActionSupport()).isEqualTo(InitiatedActionSupport.SUPPORTED);
-    }
 
     @Test
     void aGuestWhoSignedInDaysAgoIsNeverAskedToSignInAgain() {

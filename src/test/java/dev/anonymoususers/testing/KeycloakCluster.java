@@ -58,7 +58,7 @@ public final class KeycloakCluster implements AutoCloseable {
                 "--spi-anonymous-users-clean-up--default--batch-size=3",
                 // The shortest schedule, so a test sees the clean-up run on its own.
                 "--spi-anonymous-users-clean-up--default--interval-minutes=1",
-                "--log-level=INFO,dev.anonymoususers.OncePerCluster:debug");
+                "--log-level=INFO,dev.anonymoususers.util.OncePerCluster:debug");
         KeycloakServer a = keycloak.start("a", "127.0.0.1", ports[0], ports[1], frontendUrl, true, options);
         a.awaitReady();
         KeycloakServer b = keycloak.start("b", "127.0.0.2", ports[0], ports[2], frontendUrl, false, options);

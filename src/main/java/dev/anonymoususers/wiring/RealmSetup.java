@@ -1,0 +1,102 @@
+package dev.anonymoususers.wiring;
+
+import java.util.Set;
+
+import dev.anonymoususers.AnonymousUsersConfig;
+import dev.anonymoususers.SettingsStore;
+import dev.anonymoususers.claims.AnonymousClientScope;
+import dev.anonymoususers.guest.GuestSignInSetup;
+import dev.anonymoususers.guest.NoFormsForGuests;
+import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.DefaultRequiredActions;
+
+/**
+ * What the extension adds to a realm, and when ({@link KeycloakEvents} says when each of these runs).
+ *
+ * <ul>
+ *   <li>Once per realm — at the first start with the extension, or when the realm is created or imported — the
+ *       guest step in the browser flow and the required action that spares guests from forms. Both are inert while
+ *       anonymous users are disabled. A realm attribute records that this happened, so an admin who removes the
+ *       step later is not overruled on the next start.</li>
+ *   <li>At every start, and when a realm is created or imported: the promotion action, whose configuration holds the
+ *       settings, where it is missing (a realm set up by an earlier version lacks it), and the settings an earlier
+ *       version kept in a realm component moved into it. An admin switches promotion off by disabling the action,
+ *       not removing it.</li>
+ *   <li>Each time an admin saves the settings with anonymous users enabled: the {@code anonymous} client scope, the
+ *       guest mark in the realm's user profile (admins see it read-only, users never), and the guest step again
+ *       if the browser flow bound to the realm lacks it (say, a flow the admin copied since).</li>
+ *   <li>The same when a realm is imported with anonymous users enabled.</li>
+ *   <li>Switching anonymous users off changes no flow, scope or client: existing guests keep working and keep
+ *       their claim; new guest requests are refused.</li>
+ * </ul>
+ */
+public final class RealmSetup {
+
+    private static final Logger LOG = Logger.getLogger(RealmSetup.class);
+
+    static final String INSTALLED_ATTRIBUTE = "anonymousUsers.installed";
+
+    private RealmSetup() {
+    }
+
+    /** Called each time the settings are saved (the console's dialog or the settings API), before they are stored. */
+    public static void onSettingsSaved(KeycloakSession session, RealmModel realm, AnonymousUsersConfig config) {
+        if (config.enabled()) {
+            GuestSignInSetup.install(realm);
+            AnonymousClientScope.install(realm);
+            GuestMarkInUserProfile.install(session, realm);
+            realm.setAttribute(INSTALLED_ATTRIBUTE, Boolean.TRUE.toString());
+        }
+    }
+
+    /** A realm that was just created or imported (its imported settings are in place; import calls no onCreate). */
+    static void realmCreated(KeycloakSession session, RealmModel realm) {
+        installOnce(realm);
+        SettingsStore.install(realm);
+        GuestSignInSetup.installNoFormsForGuests(realm);
+        addKeycloaksDefaultsWhereAnImportListedOnlyOurs(realm);
+        SettingsStore.adoptEarlierComponent(realm);
+        warnOfIgnoredSettings(realm);
+        onSettingsSaved(session, realm, AnonymousUsersConfig.of(realm));
+    }
+
+    /** Each realm at server start: what an earlier version, or an admin since, left out or named otherwise. */
+    static void serverStarted(KeycloakSession session, RealmModel realm) {
+        installOnce(realm);
+        SettingsStore.install(realm);
+        SettingsStore.adoptEarlierComponent(realm); // settings of an earlier version
+        GuestSignInSetup.installNoFormsForGuests(realm);
+        warnOfIgnoredSettings(realm);
+        if (AnonymousUsersConfig.of(realm).enabled()) {
+            // realms enabled by an earlier version, whose guest mark was unmanaged
+            GuestMarkInUserProfile.install(session, realm);
+        }
+    }
+
+    /**
+     * A realm JSON that lists {@code requiredActions} gets only those, in every Keycloak import. One written by hand to
+     * configure this extension may list only the action that holds its settings; such a realm gets Keycloak's default
+     * actions as if it had listed none, not a realm without password updates or email verification.
+     */
+    private static void addKeycloaksDefaultsWhereAnImportListedOnlyOurs(RealmModel realm) {
+        Set<String> ours = Set.of(SettingsStore.ACTION, NoFormsForGuests.ID, "delete_account");
+        if (realm.getRequiredActionProvidersStream().allMatch(action -> ours.contains(action.getAlias()))) {
+            DefaultRequiredActions.addActions(realm);
+        }
+    }
+
+    /** Settings the admin side would refuse but an import (or an earlier version) stored: said once, then ignored. */
+    private static void warnOfIgnoredSettings(RealmModel realm) {
+        AnonymousUsersConfig.ignoredSettings(realm).forEach(ignored ->
+                LOG.warnf("Anonymous users in realm '%s': %s", realm.getName(), ignored));
+    }
+
+    private static void installOnce(RealmModel realm) {
+        if (realm.getAttribute(INSTALLED_ATTRIBUTE) == null) {
+            GuestSignInSetup.install(realm);
+            realm.setAttribute(INSTALLED_ATTRIBUTE, Boolean.TRUE.toString());
+        }
+    }
+}
