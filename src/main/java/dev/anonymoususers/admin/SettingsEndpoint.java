@@ -13,8 +13,10 @@ import dev.anonymoususers.AnonymousUsersConfig.InvalidSetting;
 import dev.anonymoususers.Setting;
 import dev.anonymoususers.SettingsStore;
 import dev.anonymoususers.SettingsValidation;
+import dev.anonymoususers.wiring.RealmSetup;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -103,6 +105,22 @@ public class SettingsEndpoint {
     public Map<String, Object> stats() {
         auth.realm().requireViewRealm();
         return GuestStatistics.of(session, realm).json();
+    }
+
+    /**
+     * Takes the extension out of the realm before its JAR leaves the server ({@code manage-realm}): the guest step
+     * from every flow, its required actions and settings, the {@code anonymous} client scope and the guest mark in
+     * the user profile; guests stay as users. Answers 200 with what it removed. Saving the settings again puts it
+     * back. docs/upgrading.md says in which order to remove the extension.
+     */
+    @POST
+    @Path("remove")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response remove() {
+        auth.realm().requireManageRealm();
+        Map<String, Object> removed = RealmSetup.remove(session, realm);
+        adminEvent.operation(OperationType.DELETE).resourcePath(session.getContext().getUri()).representation(removed).success();
+        return Response.ok(removed, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     /** Removes the realm's inactive guests now: {@code POST …/clean-up} ({@link CleanUpNow}). */

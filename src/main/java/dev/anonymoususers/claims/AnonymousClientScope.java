@@ -42,6 +42,18 @@ public final class AnonymousClientScope {
                 .forEach(client -> client.addClientScope(scope, true));
     }
 
+    /** Takes the scope off the realm's defaults and its clients, then removes it. Answers whether there was one. */
+    public static boolean remove(RealmModel realm) {
+        ClientScopeModel scope = find(realm).orElse(null);
+        if (scope == null) {
+            return false;
+        }
+        realm.removeDefaultClientScope(scope);
+        realm.getClientsStream().forEach(client -> client.removeClientScope(scope));
+        realm.removeClientScope(scope.getId());
+        return true;
+    }
+
     public static Optional<ClientScopeModel> find(RealmModel realm) {
         return realm.getClientScopesStream().filter(scope -> NAME.equals(scope.getName())).findFirst();
     }

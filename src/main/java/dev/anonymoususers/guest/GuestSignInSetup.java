@@ -79,6 +79,19 @@ public final class GuestSignInSetup {
         return next.map(n -> after + (n - after) / 2).orElse(after + 1);
     }
 
+    /**
+     * Removes the guest step from every flow of the realm, the built-in browser flow included (which an admin cannot
+     * edit). Answers how many steps it removed.
+     */
+    public static int removeGuestSteps(RealmModel realm) {
+        List<AuthenticationExecutionModel> steps = realm.getAuthenticationFlowsStream()
+                .flatMap(flow -> realm.getAuthenticationExecutionsStream(flow.getId()))
+                .filter(execution -> AnonymousGuestAuthenticatorFactory.ID.equals(execution.getAuthenticator()))
+                .toList();
+        steps.forEach(realm::removeAuthenticatorExecution);
+        return steps.size();
+    }
+
     private static boolean containsGuestStep(RealmModel realm, String flowId) {
         return realm.getAuthenticationExecutionsStream(flowId).anyMatch(execution ->
                 AnonymousGuestAuthenticatorFactory.ID.equals(execution.getAuthenticator())

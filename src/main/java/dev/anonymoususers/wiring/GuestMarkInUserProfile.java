@@ -1,8 +1,8 @@
 package dev.anonymoususers.wiring;
 
-import dev.anonymoususers.AnonymousUsers;
-
 import java.util.Set;
+
+import dev.anonymoususers.AnonymousUsers;
 
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -22,6 +22,23 @@ final class GuestMarkInUserProfile {
     static final String DISPLAY_NAME = "Guest (anonymous user)";
 
     private GuestMarkInUserProfile() {
+    }
+
+    /** Takes the attribute out of the realm's user profile (the users keep their values). Answers whether it was there. */
+    static boolean remove(KeycloakSession session, RealmModel realm) {
+        RealmModel before = session.getContext().getRealm();
+        session.getContext().setRealm(realm);
+        try {
+            UserProfileProvider profiles = session.getProvider(UserProfileProvider.class);
+            UPConfig config = profiles.getConfiguration();
+            if (!config.removeAttribute(AnonymousUsers.ATTRIBUTE)) {
+                return false;
+            }
+            profiles.setConfiguration(config);
+            return true;
+        } finally {
+            session.getContext().setRealm(before);
+        }
     }
 
     /** Adds the attribute to the realm's user profile, unless an admin already declared it. */

@@ -1,5 +1,9 @@
 package dev.anonymoususers.wiring;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import dev.anonymoususers.AnonymousUsersConfig;
@@ -10,6 +14,7 @@ import dev.anonymoususers.guest.NoFormsForGuests;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.RequiredActionProviderModel;
 import org.keycloak.models.utils.DefaultRequiredActions;
 
 /**
@@ -37,6 +42,8 @@ public final class RealmSetup {
     private static final Logger LOG = Logger.getLogger(RealmSetup.class);
 
     static final String INSTALLED_ATTRIBUTE = "anonymousUsers.installed";
+    /** The value of {@link #INSTALLED_ATTRIBUTE} once the extension was removed from the realm. */
+    static final String REMOVED = "removed";
 
     private RealmSetup() {
     }
@@ -62,8 +69,14 @@ public final class RealmSetup {
         onSettingsSaved(session, realm, AnonymousUsersConfig.of(realm));
     }
 
-    /** Each realm at server start: what an earlier version, or an admin since, left out or named otherwise. */
+    /**
+     * Each realm at server start: what an earlier version, or an admin since, left out or named otherwise. A realm the
+     * extension was removed from ({@link #remove}) gets nothing, until an admin saves its settings again.
+     */
     static void serverStarted(KeycloakSession session, RealmModel realm) {
+        if (REMOVED.equals(realm.getAttribute(INSTALLED_ATTRIBUTE))) {
+            return;
+        }
         installOnce(realm);
         SettingsStore.install(realm);
         SettingsStore.adoptEarlierComponent(realm); // settings of an earlier version
@@ -73,6 +86,32 @@ public final class RealmSetup {
             // realms enabled by an earlier version, whose guest mark was unmanaged
             GuestMarkInUserProfile.install(session, realm);
         }
+    }
+
+    /**
+     * Takes out of the realm what the extension added, so that the JAR can leave the server without breaking the
+     * realm's sign-ins: the guest step from every flow (without the JAR, Keycloak fails every browser sign-in of a
+     * flow that names it), the two required actions (and with them the settings), the {@code anonymous} client scope
+     * and the guest mark in the user profile. Guests stay, as users; their rows in the extension's tables too.
+     * Answers what it removed.
+     */
+    public static Map<String, Object> remove(KeycloakSession session, RealmModel realm) {
+        Map<String, Object> removed = new LinkedHashMap<>();
+        removed.put("guestSteps", GuestSignInSetup.removeGuestSteps(realm));
+        List<String> actions = new ArrayList<>();
+        for (String alias : List.of(SettingsStore.ACTION, NoFormsForGuests.ID)) {
+            RequiredActionProviderModel action = realm.getRequiredActionProviderByAlias(alias);
+            if (action != null) {
+                realm.removeRequiredActionProvider(action);
+                actions.add(alias);
+            }
+        }
+        removed.put("requiredActions", actions);
+        removed.put("clientScope", AnonymousClientScope.remove(realm));
+        removed.put("userProfileAttribute", GuestMarkInUserProfile.remove(session, realm));
+        realm.setAttribute(INSTALLED_ATTRIBUTE, REMOVED);
+        LOG.infof("Anonymous users removed from realm '%s': %s", realm.getName(), removed);
+        return removed;
     }
 
     /**

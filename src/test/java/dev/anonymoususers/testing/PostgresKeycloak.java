@@ -37,6 +37,11 @@ public final class PostgresKeycloak {
             throws IOException, InterruptedException, SQLException {
         PostgresKeycloak keycloak = new PostgresKeycloak(home, dbUrl, username, password);
         keycloak.freshDatabase();
+        keycloak.rebuild(providers);
+        return keycloak;
+    }
+
+    private void replaceProviders(List<Path> providers) throws IOException {
         Path folder = home.resolve("providers");
         try (var existing = Files.list(folder)) {
             for (Path jar : existing.filter(path -> path.toString().endsWith(".jar")).toList()) {
@@ -46,8 +51,12 @@ public final class PostgresKeycloak {
         for (Path provider : providers) {
             Files.copy(provider, folder.resolve(provider.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         }
-        keycloak.run(home.resolve("build.log"), List.of("build", "--db=postgres", "--metrics-enabled=true"));
-        return keycloak;
+    }
+
+    /** Puts exactly {@code providers} into the providers folder and builds again; the database stays as it is. */
+    public void rebuild(List<Path> providers) throws IOException, InterruptedException {
+        replaceProviders(providers);
+        run(home.resolve("build.log"), List.of("build", "--db=postgres", "--metrics-enabled=true"));
     }
 
     /**
