@@ -43,12 +43,16 @@ public class DemoServer {
         String keycloak = args.length > 1 ? args[1] : "http://localhost:8080";
         Path data = Path.of(args.length > 2 ? args[2] : "target/demo");
         Path app = Files.isDirectory(Path.of("demo/app")) ? Path.of("demo/app") : Path.of("app");
+        // The device-key module is the one in examples/, which an app copies as it is; the demo serves it from there.
+        Path deviceKeyModule = (Files.isDirectory(Path.of("examples")) ? Path.of("examples") : Path.of("../examples"))
+                .resolve("device-key.js");
         Files.createDirectories(data);
         byte[] keycloakJs = keycloakJs(data);
         Preferences preferences = new Preferences(data.resolve("preferences.properties"));
 
         HttpServer server = HttpServer.create(new InetSocketAddress("localhost", port), 0);
         server.createContext("/vendor/keycloak-js/keycloak.js", exchange -> send(exchange, 200, "text/javascript", keycloakJs));
+        server.createContext("/device-key.js", exchange -> send(exchange, 200, "text/javascript", Files.readAllBytes(deviceKeyModule)));
         server.createContext("/config.json", exchange -> send(exchange, 200, "application/json",
                 ("{\"url\":\"" + keycloak + "\",\"realm\":\"demo\",\"clientId\":\"demo-app\"}").getBytes(StandardCharsets.UTF_8)));
         server.createContext("/api/preference", exchange -> preference(exchange, keycloak, preferences));

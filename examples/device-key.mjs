@@ -1,10 +1,13 @@
-// Device-key sign-in from Node.js 20+, with the same module the demo web app uses.
-//   node examples/device-key.mjs http://localhost:8080 demo demo-app
-// Run it twice: the second run signs in the same guest (same sub), because the key is kept in ./device-key.json.
+// Device-key sign-in from Node.js 20+, with ./device-key.js (the same module the demo web app uses in the browser):
+// copy both files into an app as they are.
+//   node examples/device-key.mjs [keycloak-url] [realm] [client-id] [key-file]
+//   node examples/device-key.mjs http://localhost:8080 demo demo-app /tmp/device-key.json
+// Run it twice: the second run signs in the same guest (same sub), because the key is kept in the key file
+// (default ./device-key.json, which .gitignore keeps out of the repository).
 // A real app keeps its key in the platform's secure store instead (see docs/device-keys.md); this file holds a
 // private key in the clear and is for trying the protocol only.
 import { readFile, writeFile } from "node:fs/promises";
-import { signInWithDeviceKey } from "../demo/app/device-key.js";
+import { signInWithDeviceKey } from "./device-key.js";
 
 const [url = "http://localhost:8080", realm = "demo", clientId = "demo-app", keyFile = "device-key.json"] = process.argv.slice(2);
 const algorithm = { name: "ECDSA", namedCurve: "P-256" };

@@ -41,6 +41,8 @@
         </div>
     </#if>
 </#macro>
+<#-- The browser tab says what the page is, not "Sign in to <realm>" (template.ftl reads the global title). -->
+<#global title = msg("anonymousUsers.promoteTitle")>
 
 <@layout.registrationLayout displayMessage=messagesPerField.exists('global') displayRequiredFields=true; section>
     <#if section = "header">

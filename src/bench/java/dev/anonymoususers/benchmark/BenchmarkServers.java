@@ -87,7 +87,7 @@ final class BenchmarkServers implements AutoCloseable {
         withAdmin.importRealm(realm("/floor-realm.json"));
         if (withoutExtension != null) {
             ObjectNode plain = realm("/bench-realm.json");
-            plain.remove("components"); // the server without the JAR knows no such component
+            plain.remove("requiredActions"); // the server without the JAR knows no such action
             new AdminApi(withoutExtension).importRealm(plain);
         }
 

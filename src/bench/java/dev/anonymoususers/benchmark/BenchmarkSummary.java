@@ -33,6 +33,8 @@ public final class BenchmarkSummary {
     static {
         ratio("device_signin_vs_session_floor", Operation.DEVICE_SIGN_IN, Operation.SESSION_FLOOR, 0.9);
         ratio("device_signup_vs_session_floor", Operation.DEVICE_SIGN_UP, Operation.SESSION_FLOOR, 0.7);
+        // A device's new guest against Keycloak's own cheapest new user: a guest needs no form and no hashing.
+        ratio("device_signup_vs_keycloak_new_user", Operation.DEVICE_SIGN_UP, Operation.NEW_USER, 1.5);
         ratio("device_signin_vs_password", Operation.DEVICE_SIGN_IN, Operation.PASSWORD_GRANT, 5.0);
         ratio("web_guest_vs_browser_password_login", Operation.WEB_GUEST, Operation.BROWSER_PASSWORD_LOGIN, 3.0);
         ratio("password_with_vs_without_extension", Operation.PASSWORD_GRANT, Operation.PASSWORD_GRANT_WITHOUT_EXTENSION, 0.97);

@@ -11,6 +11,8 @@ enum Operation {
     PASSWORD_GRANT_WITHOUT_EXTENSION("keycloak_password_grant_without_extension",
             "Keycloak without the extension's JAR: password grant", true),
     CLIENT_CREDENTIALS("keycloak_client_credentials", "Keycloak: client-credentials grant", true),
+    NEW_USER("keycloak_new_user", "Keycloak: a new user, its fastest way (admin API creates it with a password "
+            + "hashed at 1 iteration, then its password grant)", true),
     REFRESH("keycloak_refresh", "Keycloak: refresh-token grant", true),
     BROWSER_PASSWORD_LOGIN("keycloak_browser_password_login",
             "Keycloak: browser password login (authorization request, form, code exchange)", true),

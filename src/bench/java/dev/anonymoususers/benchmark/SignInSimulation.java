@@ -6,6 +6,7 @@ import static io.gatling.javaapi.core.CoreDsl.during;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.group;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
+import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.flushCookieJar;
 import static io.gatling.javaapi.http.HttpDsl.header;
@@ -21,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 import dev.anonymoususers.testing.DeviceAssertions;
+import dev.anonymoususers.testing.KeycloakServer;
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.Session;
@@ -126,6 +128,13 @@ public class SignInSimulation extends Simulation {
             case REFRESH -> exec(passwordGrant("bench", "alice", "alice-password").check(jsonPath("$.refresh_token").saveAs("refresh")));
             case GUEST_REFRESH -> exec(session -> session.set("assertion", DeviceAssertions.signedBy(DeviceAssertions.ecP256()).ownId().build()))
                     .exec(deviceKeyGrant().check(jsonPath("$.refresh_token").saveAs("refresh")));
+            // The admin's token, fetched once outside the measured loop (it lives a minute; a phase is 30 seconds).
+            case NEW_USER -> exec(http("admin token").post(token("master"))
+                    .formParam("grant_type", "password")
+                    .formParam("client_id", "admin-cli")
+                    .formParam("username", KeycloakServer.ADMIN)
+                    .formParam("password", KeycloakServer.ADMIN_PASSWORD)
+                    .check(status().is(200), jsonPath("$.access_token").saveAs("adminToken")));
             default -> exec(session -> session);
         };
     }
@@ -134,6 +143,15 @@ public class SignInSimulation extends Simulation {
     private ChainBuilder body(Operation operation) {
         return switch (operation) {
             case SESSION_FLOOR -> exec(passwordGrant("floor", "bob", "bob-password"));
+            case NEW_USER -> exec(session -> session.set("name", "u-" + UUID.randomUUID()))
+                    .exec(http("admin creates a user").post("/admin/realms/floor/users")
+                            .header("Authorization", "Bearer #{adminToken}")
+                            .header("Content-Type", "application/json")
+                            .body(StringBody("{\"username\": \"#{name}\", \"enabled\": true, \"email\": \"#{name}@example.com\","
+                                    + " \"emailVerified\": true, \"firstName\": \"New\", \"lastName\": \"User\", \"credentials\":"
+                                    + " [{\"type\": \"password\", \"value\": \"new-user-password\", \"temporary\": false}]}"))
+                            .check(status().is(201)))
+                    .exec(passwordGrant("floor", "#{name}", "new-user-password"));
             case PASSWORD_GRANT, PASSWORD_GRANT_WITHOUT_EXTENSION -> exec(passwordGrant("bench", "alice", "alice-password"));
             case CLIENT_CREDENTIALS -> exec(http("client credentials").post(token("bench"))
                     .formParam("grant_type", "client_credentials")

@@ -73,6 +73,12 @@ final class Challenges {
         }
     }
 
+    /** Whether an assertion is in fact a challenge of this endpoint, sent as it came instead of signed into one. */
+    static boolean isOne(DeviceAssertion assertion) {
+        return Constants.INTERNAL_SIGNATURE_ALGORITHM.equals(assertion.headerString("alg"))
+                && TYPE.equals(assertion.payload().get("typ"));
+    }
+
     /** The claims of something that has the form of a challenge, before its signature is checked. */
     private static JsonWebToken claimsOf(String challenge) throws DeviceKeyError {
         try {

@@ -22,6 +22,8 @@ final class DeviceAssertionVerifier {
 
     /** The {@code typ} header of a device assertion. Part of the public contract. */
     static final String TYPE = "device-key+jwt";
+    /** Past it an iat in seconds would lie in the year 5138: it is a time in milliseconds (today's are about 1.8e12). */
+    private static final long LATEST_IAT_IN_SECONDS = 100_000_000_000L;
 
     /** Accepted algorithms; each key signs with exactly one of them. */
     static final Set<String> ALGORITHMS = Set.of(Algorithm.ES256, Algorithm.RS256, Algorithm.EdDSA);
@@ -70,6 +72,10 @@ final class DeviceAssertionVerifier {
 
     Verified verify(String compact) throws DeviceKeyError {
         DeviceAssertion assertion = DeviceAssertion.parse(compact);
+        if (Challenges.isOne(assertion)) {
+            throw DeviceKeyError.invalidGrant("This is a challenge from the challenge endpoint, not an assertion: put it in "
+                    + "the challenge claim of an assertion that the device signs with its key (typ " + TYPE + ")");
+        }
 
         String challenge = assertion.payloadString("challenge");
         boolean hasOwnId = assertion.payload().containsKey("jti");
@@ -157,6 +163,9 @@ final class DeviceAssertionVerifier {
             throw DeviceKeyError.invalidGrant("The assertion has no numeric iat claim (seconds since the epoch)");
         }
         long issuedAt = number.longValue();
+        if (issuedAt > LATEST_IAT_IN_SECONDS) {
+            throw DeviceKeyError.invalidGrant("The assertion iat is in milliseconds; it must be in seconds since the epoch");
+        }
         long skew = Math.abs(Time.currentTime() - issuedAt);
         long allowed = withOwnId ? OWN_ID_WINDOW_SECONDS : MAX_CLOCK_SKEW_SECONDS;
         if (skew > allowed) {

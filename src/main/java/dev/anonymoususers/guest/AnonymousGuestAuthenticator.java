@@ -1,5 +1,7 @@
 package dev.anonymoususers.guest;
 
+import java.net.URI;
+
 import java.util.Optional;
 
 import dev.anonymoususers.AnonymousUsers;
@@ -46,11 +48,24 @@ public class AnonymousGuestAuthenticator implements Authenticator {
     static final String ASSERTION_ONLY_TO_PROMOTE = "A device assertion is accepted in the browser only to promote its guest, "
             + "with kc_action=" + AnonymousUsers.PROMOTE_ACTION + "; a device signs in at the token endpoint";
 
+    /** Event error of a promotion request that came without the guest's session. Part of the public contract. */
+    public static final String ERROR_NO_GUEST_SESSION = "anonymous_no_guest_session";
+
+    static final String NO_GUEST_SESSION = "No guest is signed in in this browser to promote: its session has ended. "
+            + "Sign the visitor in as a new guest, or let them sign in or register";
+
     @Override
     public void authenticate(AuthenticationFlowContext context) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         String loginHint = GuestRequest.loginHint(authSession.getClientNote(OIDCLoginProtocol.LOGIN_HINT_PARAM),
                 loginHintInRequest(context));
+        if (AnonymousUsers.PROMOTE_ACTION.equals(authSession.getClientNote(Constants.KC_ACTION))
+                && GuestRequest.deviceAssertion(loginHint).isEmpty()) {
+            // The cookie step found no session: the guest the app wants promoted is not in this browser any more, and
+            // a new guest (or "Continue as guest") would sign up an empty account in its place. The app is told.
+            refuse(context, ERROR_NO_GUEST_SESSION, NO_GUEST_SESSION, true);
+            return;
+        }
         if (!GuestRequest.isGuestRequest(loginHint)) {
             context.attempted(); // the login page that follows offers "Continue as guest" (GuestOfferingLoginForms)
             return;
@@ -117,6 +132,15 @@ public class AnonymousGuestAuthenticator implements Authenticator {
      * authorization endpoint speaks {@code access_denied}; the description says what was wrong.
      */
     private static void refuse(AuthenticationFlowContext context, String eventError, String description) {
+        refuse(context, eventError, description, false);
+    }
+
+    /**
+     * As {@link #refuse(AuthenticationFlowContext, String, String)}; for a refused application-initiated action,
+     * the redirect also says {@code kc_action} and {@code kc_action_status=error}, as keycloak-js's
+     * {@code onActionUpdate} expects (a form_post answer carries the error alone).
+     */
+    private static void refuse(AuthenticationFlowContext context, String eventError, String description, boolean action) {
         context.getEvent().error(eventError);
         GuestMetrics.refused(context.getRealm(), eventError);
         LoginProtocol protocol = context.getSession().getProvider(LoginProtocol.class,
@@ -127,7 +151,20 @@ public class AnonymousGuestAuthenticator implements Authenticator {
                 .setEventBuilder(context.getEvent());
         Response response = protocol.sendError(context.getAuthenticationSession(),
                 LoginProtocol.Error.CANCELLED_BY_USER, description);
-        context.forceChallenge(response);
+        context.forceChallenge(action ? withActionStatus(response, AnonymousUsers.PROMOTE_ACTION, "error") : response);
+    }
+
+    /** The redirect with {@code kc_action} and {@code kc_action_status} added where its parameters are (query or fragment). */
+    private static Response withActionStatus(Response redirect, String action, String status) {
+        URI location = redirect.getLocation();
+        if (location == null) {
+            return redirect;
+        }
+        String parameters = Constants.KC_ACTION + "=" + action + "&" + Constants.KC_ACTION_STATUS + "=" + status;
+        String target = location.toString();
+        target = location.getRawFragment() != null ? target + "&" + parameters
+                : target + (location.getRawQuery() == null ? "?" : "&") + parameters;
+        return Response.fromResponse(redirect).location(URI.create(target)).build();
     }
 
     @Override

@@ -6,11 +6,13 @@ import java.util.List;
 import dev.anonymoususers.AnonymousUsers;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+import org.keycloak.authentication.AuthenticationProcessor;
 import org.keycloak.authentication.InitiatedActionSupport;
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
+import org.keycloak.models.Constants;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
@@ -50,6 +52,8 @@ public class PromoteAnonymousUserAction implements RequiredActionProvider {
 
     static final String PROMOTED_ELSEWHERE = "The guest was promoted in another browser, which alone keeps its session";
     static final String NOT_A_GUEST_ANY_MORE = "The account of this device is no longer a guest";
+    /** Event reason of a promotion request for a regular user: nothing to do, and success. Part of the public contract. */
+    public static final String ALREADY_REGULAR = "already a regular user";
 
     /** How long a submit waits for its twin (a double click) to finish promoting the same guest. */
     private static final Duration TWIN_PATIENCE = Duration.ofSeconds(15);
@@ -93,11 +97,17 @@ public class PromoteAnonymousUserAction implements RequiredActionProvider {
                 endAsAlreadyPromoted(context, guard);
                 return;
             }
-            error(context, ERROR_NOT_ANONYMOUS, "the account is not a guest");
             user.removeRequiredAction(AnonymousUsers.PROMOTE_ACTION); // should an admin have set it on a regular user
             if (context.getAuthenticationSession().getAuthNote(AnonymousUsers.DEVICE_PROMOTION_NOTE) != null) {
                 // a device's link promotes its guest or signs nobody in; never a regular account
+                error(context, ERROR_NOT_ANONYMOUS, "the account is not a guest");
                 context.failure(NOT_A_GUEST_ANY_MORE);
+            } else if (isRequestedByTheApp(context)) {
+                // What the app asked for holds already: the visitor is a regular user, once a guest or never.
+                context.getEvent().detail(Details.REASON, ALREADY_REGULAR);
+                context.getAuthenticationSession().setAuthNote(AuthenticationProcessor.LAST_PROCESSED_EXECUTION,
+                        AnonymousUsers.PROMOTE_ACTION); // so the redirect names the action, as keycloak-js expects
+                context.success();
             } else {
                 context.ignore();
             }
@@ -310,6 +320,11 @@ public class PromoteAnonymousUserAction implements RequiredActionProvider {
         }
         context.getEvent().detail(Details.REASON, ALREADY_PROMOTED);
         context.success();
+    }
+
+    /** Whether the app started this action ({@code kc_action}), rather than an admin setting it on the user. */
+    private static boolean isRequestedByTheApp(RequiredActionContext context) {
+        return AnonymousUsers.PROMOTE_ACTION.equals(context.getAuthenticationSession().getClientNote(Constants.KC_ACTION));
     }
 
     private static MultivaluedMap<String, String> form(RequiredActionContext context) {

@@ -81,9 +81,16 @@ final class SignInInstead {
         return authSession.getClientNote(AnonymousUsers.REPLACED_GUEST_NOTE);
     }
 
-    /** The account is known: the sign-in's event carries the guest's id too. */
+    /**
+     * The account is known: the sign-in's event carries the guest's id too, and the app hears
+     * {@code kc_action=promote-anonymous} with {@code kc_action_status=success} (its visitor is a regular user now;
+     * the ID token's {@code sub} differs and {@code anonymous_sub} names the guest).
+     */
     static void report(RequiredActionContext context, String guestId) {
         context.getEvent().detail(ANONYMOUS_SUB_DETAIL, guestId).detail(Details.REASON, "signed in instead");
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        authSession.setClientNote(Constants.KC_ACTION_STATUS, RequiredActionContext.KcActionStatus.SUCCESS.name().toLowerCase());
+        authSession.setAuthNote(AuthenticationProcessor.LAST_PROCESSED_EXECUTION, AnonymousUsers.PROMOTE_ACTION);
         context.success();
     }
 

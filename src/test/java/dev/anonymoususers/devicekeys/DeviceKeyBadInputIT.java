@@ -275,6 +275,18 @@ class DeviceKeyBadInputIT extends DeviceKeyRealm {
     }
 
     @Test
+    void aChallengeSentAsTheAssertionIsToldWhereTheChallengeGoes() {
+        refused(() -> app.signIn(app.challenge()), "invalid_grant",
+                "This is a challenge from the challenge endpoint, not an assertion: put it in the challenge claim");
+    }
+
+    @Test
+    void iatInMillisecondsIsToldToBeInSeconds() {
+        refused(() -> app.signIn(fresh(DeviceAssertions.ecP256()).claim("iat", System.currentTimeMillis()).build()),
+                "invalid_grant", "The assertion iat is in milliseconds; it must be in seconds since the epoch");
+    }
+
+    @Test
     void iatFarFromNowIsRefused() {
         refused(() -> app.signIn(fresh(DeviceAssertions.ecP256()).claim("iat", System.currentTimeMillis() / 1000 - 3600).build()),
                 "invalid_grant", "seconds away from the server's clock");

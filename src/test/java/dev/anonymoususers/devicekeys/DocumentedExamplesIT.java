@@ -49,6 +49,22 @@ class DocumentedExamplesIT {
     }
 
     @Test
+    void javaScriptExampleWorksCopiedIntoAnAppOfItsOwnWithItsDefaultKeyFile(KeycloakServer server, AdminApi admin,
+            @TempDir Path app) throws Exception {
+        String realm = realmFor(admin);
+        for (String file : List.of("device-key.mjs", "device-key.js")) {
+            java.nio.file.Files.copy(EXAMPLES.resolve(file), app.resolve(file));
+        }
+        List<String> command = List.of("node", "device-key.mjs", server.baseUrl(), realm, "web-app");
+
+        String first = run(command, app);
+
+        assertThat(first).matches("sub=[0-9a-f-]{36} is_anonymous=true");
+        assertThat(run(command, app)).isEqualTo(first);
+        assertThat(app.resolve("device-key.json")).as("the default key file, in the app's working directory").exists();
+    }
+
+    @Test
     void javaScriptModuleFallsBackToAChallengeWhenTheDeviceClockIsOff(KeycloakServer server, AdminApi admin, @TempDir Path work)
             throws Exception {
         String realm = realmFor(admin);

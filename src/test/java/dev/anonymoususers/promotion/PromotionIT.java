@@ -21,6 +21,7 @@ class PromotionIT extends PromotionRealm {
         Authorization page = startPromotion(guest.browser());
 
         assertThat(page.reachedApp()).as("a page, not a redirect").isFalse();
+        assertThat(page.page()).as("the browser tab says what the page is").contains("<title>Create your account</title>");
         assertThat(page.page()).contains("id=\"" + FORM + "\"")
                 .contains("name=\"email\"").contains("name=\"username\"").contains("name=\"firstName\"")
                 .contains("name=\"lastName\"").contains("name=\"password\"").contains("name=\"password-confirm\"")
@@ -99,7 +100,7 @@ class PromotionIT extends PromotionRealm {
     }
 
     @Test
-    void regularUserWhoStartsItGetsErrorStatusAndNoPage() {
+    void regularUserWhoStartsItGetsSuccessNoPageAndNothingChanges() {
         OidcClient browser = browser();
         browser.exchange(browser.signInWithPassword("alice", "alice-password"));
         JsonNode before = admin.get("/admin/realms/" + realm + "/users?username=alice&exact=true").get(0);
@@ -107,9 +108,11 @@ class PromotionIT extends PromotionRealm {
         Authorization done = startPromotion(browser);
 
         assertThat(done.reachedApp()).as(String.valueOf(done.page())).isTrue();
-        assertThat(done.parameter("kc_action_status")).isEqualTo("error");
+        assertThat(done.parameter("kc_action")).isEqualTo("promote-anonymous");
+        assertThat(done.parameter("kc_action_status")).as("what the app asked for holds: a regular user").isEqualTo("success");
+        assertThat(browser.exchange(done).idTokenClaims().get("is_anonymous").asBoolean()).isFalse();
         assertThat(admin.get("/admin/realms/" + realm + "/users?username=alice&exact=true").get(0)).isEqualTo(before);
-        assertThat(eventOf("CUSTOM_REQUIRED_ACTION_ERROR", before.get("id").asText()).get("error").asText())
-                .isEqualTo("not_anonymous");
+        assertThat(eventOf("CUSTOM_REQUIRED_ACTION", before.get("id").asText()).path("details").path("reason").asText())
+                .isEqualTo("already a regular user");
     }
 }

@@ -62,6 +62,8 @@ class SignInInsteadIT extends PromotionRealm {
                 Map.of("username", "alice@example.com", "password", "alice-password"));
 
         assertThat(done.reachedApp()).as(String.valueOf(done.page())).isTrue();
+        assertThat(done.parameter("kc_action")).as("keycloak-js's onActionUpdate hears it").isEqualTo("promote-anonymous");
+        assertThat(done.parameter("kc_action_status")).isEqualTo("success");
         Tokens tokens = guest.browser().exchange(done);
         JsonNode claims = tokens.idTokenClaims();
         assertThat(claims.get("sub").asText()).isEqualTo(aliceId());
