@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
 import org.keycloak.models.RealmModel;
@@ -93,7 +94,24 @@ public record AnonymousUsersConfig(boolean enabled, List<String> guestClients, L
         if (KeycloaksOwnClients.isMasterRealm(realm)) {
             return DEFAULTS;
         }
-        return read(SettingsStore.stored(realm), (setting, bad) -> SettingsStore.warnOfStoredValue(realm, setting, bad));
+        Map<String, String> stored = SettingsStore.stored(realm);
+        LastRead last = LAST_READ.get(realm.getId());
+        if (last != null && last.stored() == stored) {
+            return last.settings(); // the very map the realm cache holds: unchanged since it was read
+        }
+        AnonymousUsersConfig settings = read(stored, (setting, bad) -> SettingsStore.warnOfStoredValue(realm, setting, bad));
+        LAST_READ.put(realm.getId(), new LastRead(stored, settings));
+        return settings;
+    }
+
+    /**
+     * Each realm's settings as last read, with the stored map they came from. Every room asks for the settings, a
+     * device sign-up four times; the realm cache hands out the same map until the realm changes, so a map seen before
+     * is not read again (a realm being written hands out a new map each time, and is read each time).
+     */
+    private static final Map<String, LastRead> LAST_READ = new ConcurrentHashMap<>();
+
+    private record LastRead(Map<String, String> stored, AnonymousUsersConfig settings) {
     }
 
     /** What the server log says of a stored or imported setting that is ignored: the master realm on, Keycloak's own clients. */

@@ -35,7 +35,19 @@ public final class KeycloaksOwnClients {
 
     /** The realm of Keycloak's administrators, which has no guests at all. */
     public static boolean isMasterRealm(RealmModel realm) {
-        return realm != null && Config.getAdminRealm().equals(realm.getName());
+        return realm != null && adminRealm().equals(realm.getName());
+    }
+
+    /** The admin realm's name, fixed for the server's life: read once (a config lookup showed in sign-up profiles). */
+    private static volatile String adminRealm;
+
+    private static String adminRealm() {
+        String name = adminRealm;
+        if (name == null) {
+            name = Config.getAdminRealm();
+            adminRealm = name;
+        }
+        return name;
     }
 
     /** What an app is told when one of Keycloak's own applications asks for a guest, on every path. */
