@@ -44,7 +44,7 @@ public final class DeviceKeySignIn {
         }
         if (!config.allowsDeviceKeys(client.getClientId())) {
             throw DeviceKeyError.unauthorizedClient("The client " + client.getClientId()
-                    + " may not use device keys; an admin allows it under Authentication > Anonymous users");
+                    + " may not use device keys; an admin allows it in the anonymous-users settings (deviceKeyClients)");
         }
         DeviceKeyLimits limits = ChallengeEndpointFactory.limits(session);
         limits.refuseIfFailingTooOften(session, realm);

@@ -30,7 +30,8 @@ public class AnonymousGuestAuthenticatorFactory implements AuthenticatorFactory 
     @Override
     public String getHelpText() {
         return "Signs a visitor in as a guest when the app asks with login_hint=anonymous and anonymous users are "
-                + "enabled under Authentication > Anonymous users; otherwise steps aside. Keep it right after the Cookie step.";
+                + "enabled (Authentication > Required actions > Anonymous users: guest sign-up > ⚙); otherwise steps "
+                + "aside. Keep it right after the Cookie step.";
     }
 
     @Override
