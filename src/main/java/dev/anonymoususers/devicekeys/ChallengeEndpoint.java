@@ -12,6 +12,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.keycloak.common.util.Time;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -64,7 +65,9 @@ public class ChallengeEndpoint implements RealmResourceProvider {
             return limitReached.response(cors);
         }
         String challenge = new Challenges(session).issue(realm, config.challengeLifetimeSeconds());
-        return cors.add(Response.ok(Map.of("challenge", challenge, "expires_in", config.challengeLifetimeSeconds()))
+        // server_time: a device whose clock is off learns the offset here, for what it must date itself (DPoP proofs).
+        return cors.add(Response.ok(Map.of("challenge", challenge, "expires_in", config.challengeLifetimeSeconds(),
+                        "server_time", Time.currentTime()))
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .cacheControl(noStore())
                 .header("Pragma", "no-cache"));

@@ -38,6 +38,7 @@ final class DeviceAssertionVerifier {
     private static final java.util.regex.Pattern OWN_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{22,64}");
 
     private final Freshness freshness;
+    private final String proofThumbprint;
     private final KeyLookup keys;
     private final SignatureCheck signatures;
 
@@ -65,9 +66,18 @@ final class DeviceAssertionVerifier {
     }
 
     DeviceAssertionVerifier(Freshness freshness, KeyLookup keys, SignatureCheck signatures) {
+        this(freshness, keys, signatures, null);
+    }
+
+    /**
+     * @param proofThumbprint the RFC 7638 thumbprint of the key that signed the request's DPoP proof, or null where the
+     *                        request has none: the tokens are bound to that key, so it must be the device key
+     */
+    DeviceAssertionVerifier(Freshness freshness, KeyLookup keys, SignatureCheck signatures, String proofThumbprint) {
         this.freshness = freshness;
         this.keys = keys;
         this.signatures = signatures;
+        this.proofThumbprint = proofThumbprint;
     }
 
     Verified verify(String compact) throws DeviceKeyError {
@@ -75,6 +85,11 @@ final class DeviceAssertionVerifier {
         if (Challenges.isOne(assertion)) {
             throw DeviceKeyError.invalidGrant("This is a challenge from the challenge endpoint, not an assertion: put it in "
                     + "the challenge claim of an assertion that the device signs with its key (typ " + TYPE + ")");
+        }
+        // Before anything is spent: a proof by another key would bind the device's tokens to whoever holds that key.
+        if (proofThumbprint != null && !proofThumbprint.equals(headerThumbprint(assertion))) {
+            throw DeviceKeyError.invalidDpopProof("The DPoP proof is signed by another key than the device key of the "
+                    + "assertion; sign the DPoP proof with the device key");
         }
 
         String challenge = assertion.payloadString("challenge");
@@ -141,6 +156,14 @@ final class DeviceAssertionVerifier {
             throw DeviceKeyError.invalidGrant("The assertion alg is not accepted: sign the assertion with ES256 (or RS256, EdDSA)");
         }
         return algorithm;
+    }
+
+    /** The thumbprint of the key the assertion names in its header (its jwk, or its kid); null where it names none. */
+    private static String headerThumbprint(DeviceAssertion assertion) throws DeviceKeyError {
+        if (assertion.header().containsKey("jwk")) {
+            return DeviceKey.fromHeader(assertion.header().get("jwk")).thumbprint();
+        }
+        return assertion.headerString("kid");
     }
 
     private DeviceKey keyById(String kid) throws DeviceKeyError {

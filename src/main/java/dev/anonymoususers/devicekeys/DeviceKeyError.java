@@ -1,5 +1,7 @@
 package dev.anonymoususers.devicekeys;
 
+import org.keycloak.events.Errors;
+
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -36,6 +38,14 @@ public final class DeviceKeyError extends Exception {
     /** The request is malformed: missing, oversized, not a compact JWS, not base64url or not JSON. */
     public static DeviceKeyError invalidRequest(String description) {
         return new DeviceKeyError(INVALID_REQUEST, description);
+    }
+
+    /**
+     * The request's DPoP proof does not prove the device key: answered as Keycloak answers a bad proof at the token
+     * endpoint ({@code invalid_request}, event error {@code invalid_dpop_proof}).
+     */
+    public static DeviceKeyError invalidDpopProof(String description) {
+        return new DeviceKeyError(INVALID_REQUEST, Errors.INVALID_DPOP_PROOF, description, 0);
     }
 
     /** The assertion is well formed but not acceptable. */

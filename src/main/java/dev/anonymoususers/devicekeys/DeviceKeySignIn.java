@@ -9,6 +9,8 @@ import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.representations.dpop.DPoP;
+import org.keycloak.services.util.DPoPUtil;
 
 /**
  * Signs a device's guest in from a device assertion: the one path shared by the token-endpoint grant and the
@@ -30,6 +32,15 @@ public final class DeviceKeySignIn {
     public static UserModel signIn(KeycloakSession session, RealmModel realm, ClientModel client, String assertion,
             EventBuilder event) throws DeviceKeyError {
         return signIn(session, realm, client, assertion, DeviceAction.AUTH, event);
+    }
+
+    /**
+     * The key of the request's DPoP proof, which Keycloak's token endpoint checked before the grant runs and binds
+     * the tokens to; null where the request has none (and always in the browser).
+     */
+    private static String proofThumbprint(KeycloakSession session) {
+        Object proof = session.getAttribute(DPoPUtil.DPOP_SESSION_ATTRIBUTE);
+        return proof instanceof DPoP dpop ? dpop.getThumbprint() : null;
     }
 
     /** As {@link #signIn(KeycloakSession, RealmModel, ClientModel, String, EventBuilder)}, for {@code expected}. */
@@ -70,7 +81,8 @@ public final class DeviceKeySignIn {
                     }
                 },
                 keys::byThumbprint,
-                (key, signingInput, signature) -> key.verifies(session, signingInput, signature));
+                (key, signingInput, signature) -> key.verifies(session, signingInput, signature),
+                proofThumbprint(session));
 
         DeviceAssertionVerifier.Verified verified;
         try {

@@ -6,8 +6,10 @@ import java.security.KeyPair;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.anonymoususers.testing.AdminApi;
 import dev.anonymoususers.testing.DeviceAssertions;
 import dev.anonymoususers.testing.DeviceKeyClient;
+import dev.anonymoususers.testing.DpopProofs;
 import dev.anonymoususers.testing.OidcClient;
 import dev.anonymoususers.testing.OidcClient.Authorization;
 import dev.anonymoususers.testing.Smoke;
@@ -57,6 +59,36 @@ class DevicePromotionIT extends PromotionRealm {
         DeviceKeyClient.Answer again = app.signIn(assertion(key, "auth"));
         assertThat(again.error()).isEqualTo("invalid_grant");
         assertThat(again.errorDescription()).contains("revoked");
+    }
+
+    /**
+     * A guest whose tokens are bound to its device key promotes in the system browser with {@code dpop_jkt} (the
+     * code can be exchanged only with a proof by that key): the account's tokens are bound to the device key too,
+     * though the account holds no device key any more, and the guest's bound refresh token ended with the promotion.
+     */
+    @Test
+    void aBoundGuestPromotesWithDpopJktAndKeepsItsTokensBoundToTheDeviceKey() {
+        KeyPair key = DeviceAssertions.ecP256();
+        DeviceKeyClient.Answer bound = app.signIn(assertion(key, "auth"), DpopProofs.proof(key, "POST", app.tokenUrl(), null));
+        String guestRefresh = bound.body().get("refresh_token").asText();
+        OidcClient browser = browser();
+
+        Authorization page = browser.authorize(Map.of("login_hint", "anonymous:" + assertion(key, "promote"),
+                "kc_action", "promote-anonymous", "dpop_jkt", DeviceAssertions.thumbprint(key)));
+        Authorization done = browser.submit(page, FORM, signUp(unique("bound")));
+        assertThat(done.parameter("kc_action_status")).as(String.valueOf(done.page())).isEqualTo("success");
+
+        var withProof = browser.tryExchange(done.code(), DpopProofs.proof(key, "POST", browser.tokenEndpointUrl(), null));
+
+        assertThat(withProof.statusCode()).as(withProof.body()).isEqualTo(200);
+        JsonNode tokens = AdminApi.read(withProof.body());
+        assertThat(tokens.get("token_type").asText()).isEqualTo("DPoP");
+        assertThat(OidcClient.Tokens.claims(tokens.get("access_token").asText()).path("cnf").path("jkt").asText())
+                .isEqualTo(DeviceAssertions.thumbprint(key));
+        assertThat(OidcClient.Tokens.claims(tokens.get("id_token").asText()).get("is_anonymous").asBoolean()).isFalse();
+        DeviceKeyClient.Answer guestRefreshAfter = app.token(Map.of("grant_type", "refresh_token", "refresh_token", guestRefresh),
+                DpopProofs.proof(key, "POST", app.tokenUrl(), null));
+        assertThat(guestRefreshAfter.status()).as("the guest's session ended with the promotion").isEqualTo(400);
     }
 
     @Test

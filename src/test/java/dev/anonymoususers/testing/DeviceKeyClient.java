@@ -65,15 +65,32 @@ public final class DeviceKeyClient {
         return token(form);
     }
 
+    /** The device-key grant with this assertion and this DPoP proof (null: none). */
+    public Answer signIn(String assertion, String dpopProof) {
+        return token(Map.of("grant_type", GRANT_TYPE, "assertion", assertion), dpopProof);
+    }
+
+    /** The token endpoint's URL, the {@code htu} of its DPoP proofs. */
+    public String tokenUrl() {
+        return server.realmUrl(realm) + "/protocol/openid-connect/token";
+    }
+
     public Answer token(Map<String, String> form) {
+        return token(form, null);
+    }
+
+    public Answer token(Map<String, String> form, String dpopProof) {
         Map<String, String> params = new LinkedHashMap<>(form);
         params.put("client_id", clientId);
         if (clientSecret != null) {
             params.put("client_secret", clientSecret);
         }
-        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(server.realmUrl(realm) + "/protocol/openid-connect/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(OidcClient.form(params))).build());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(tokenUrl()))
+                .header("Content-Type", "application/x-www-form-urlencoded");
+        if (dpopProof != null) {
+            request.header("DPoP", dpopProof);
+        }
+        HttpResponse<String> response = send(request.POST(HttpRequest.BodyPublishers.ofString(OidcClient.form(params))).build());
         return new Answer(response.statusCode(), AdminApi.read(response.body()),
                 response.headers().firstValue("Retry-After").orElse(null));
     }

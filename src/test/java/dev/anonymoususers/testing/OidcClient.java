@@ -136,6 +136,23 @@ public final class OidcClient {
                 "refresh_token", tokens.refreshToken())));
     }
 
+    /** The code exchange with a DPoP proof (null: none), its answer as it is, refused or not. */
+    public HttpResponse<String> tryExchange(String code, String dpopProof) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.onThisNode(tokenEndpoint())))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("grant_type", "authorization_code",
+                        "client_id", clientId, "code", code, "redirect_uri", redirectUri, "code_verifier", codeVerifier))));
+        if (dpopProof != null) {
+            request.header("DPoP", dpopProof);
+        }
+        return send(request.build());
+    }
+
+    /** The token endpoint's URL, the {@code htu} of its DPoP proofs. */
+    public String tokenEndpointUrl() {
+        return server.onThisNode(tokenEndpoint());
+    }
+
     /** The refresh-token grant's answer as it is, refused or not. */
     public HttpResponse<String> tryRefresh(String refreshToken) {
         return post(tokenEndpoint(), form(Map.of("grant_type", "refresh_token", "client_id", clientId,
