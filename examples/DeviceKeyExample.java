@@ -42,12 +42,30 @@ public class DeviceKeyExample {
         Path keyFile = Path.of(args.length > 3 ? args[3] : "device-key");
         KeyPair keys = loadOrCreate(keyFile);
 
-        // 1. The device assertion: header typ, alg ES256 and the public jwk; payload a new jti, action, iat (one
-        //    request: the clock must be within 60 s of the server's; otherwise sign a challenge, docs/device-keys.md).
+        // 1. The device assertion: typ device-key+jwt; payload a new jti, action, iat (one request: the clock must be
+        //    within 60 s of the server's; otherwise sign a challenge, docs/device-keys.md).
+        long now = System.currentTimeMillis() / 1000;
+        String assertion = jws("device-key+jwt", "{\"jti\":\"" + UUID.randomUUID() + "\",\"action\":\"auth\",\"iat\":" + now + "}", keys);
+
+        // 2. A DPoP proof signed by the same device key binds the tokens to it: token_type DPoP, cnf.jkt = the key.
+        String tokenUrl = url + "/realms/" + realm + "/protocol/openid-connect/token";
+        String proof = jws("dpop+jwt", "{\"jti\":\"" + UUID.randomUUID() + "\",\"htm\":\"POST\",\"htu\":\"" + tokenUrl
+                + "\",\"iat\":" + now + "}", keys);
+
+        // 3. The token endpoint answers with access, refresh and ID token for the device's guest.
+        String tokens = post(tokenUrl, proof, "grant_type=" + URLEncoder.encode(GRANT_TYPE, StandardCharsets.UTF_8)
+                + "&assertion=" + assertion + "&client_id=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8));
+        String idToken = field(tokens, "id_token");
+        String claims = new String(Base64.getUrlDecoder().decode(idToken.split("\\.")[1]), StandardCharsets.UTF_8);
+        System.out.println("sub=" + field(claims, "sub") + " is_anonymous=" + claims.contains("\"is_anonymous\":true")
+                + " token_type=" + field(tokens, "token_type"));
+    }
+
+    /** A compact JWS of {@code typ}, signed ES256 by the device key, with its public jwk in the header. */
+    static String jws(String typ, String payload, KeyPair keys) throws Exception {
         ECPublicKey publicKey = (ECPublicKey) keys.getPublic();
-        String header = "{\"typ\":\"device-key+jwt\",\"alg\":\"ES256\",\"jwk\":{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\""
+        String header = "{\"typ\":\"" + typ + "\",\"alg\":\"ES256\",\"jwk\":{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\""
                 + coordinate(publicKey.getW().getAffineX()) + "\",\"y\":\"" + coordinate(publicKey.getW().getAffineY()) + "\"}}";
-        String payload = "{\"jti\":\"" + UUID.randomUUID() + "\",\"action\":\"auth\",\"iat\":" + System.currentTimeMillis() / 1000 + "}";
         String signingInput = B64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
                 + B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
         // JOSE wants the 64-byte R||S form (RFC 7518 section 3.4); the JDK gives it with the P1363 variant.
@@ -55,15 +73,7 @@ public class DeviceKeyExample {
         Signature signer = Signature.getInstance("SHA256withECDSAinP1363Format");
         signer.initSign(keys.getPrivate());
         signer.update(signingInput.getBytes(StandardCharsets.US_ASCII));
-        String assertion = signingInput + "." + B64.encodeToString(signer.sign());
-
-        // 2. The token endpoint answers with access, refresh and ID token for the device's guest.
-        String tokens = post(url + "/realms/" + realm + "/protocol/openid-connect/token",
-                "grant_type=" + URLEncoder.encode(GRANT_TYPE, StandardCharsets.UTF_8)
-                        + "&assertion=" + assertion + "&client_id=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8));
-        String idToken = field(tokens, "id_token");
-        String claims = new String(Base64.getUrlDecoder().decode(idToken.split("\\.")[1]), StandardCharsets.UTF_8);
-        System.out.println("sub=" + field(claims, "sub") + " is_anonymous=" + claims.contains("\"is_anonymous\":true"));
+        return signingInput + "." + B64.encodeToString(signer.sign());
     }
 
     static KeyPair loadOrCreate(Path file) throws Exception {
@@ -91,9 +101,10 @@ public class DeviceKeyExample {
         return B64.encodeToString(fixed);
     }
 
-    static String post(String url, String form) throws Exception {
+    static String post(String url, String dpopProof, String form) throws Exception {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("DPoP", dpopProof)
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IllegalStateException(url + " answered " + response.statusCode() + ": " + response.body());

@@ -21,35 +21,66 @@ export function createDeviceKey() {
  * A compact JWS: header typ device-key+jwt, alg ES256, the public jwk; payload action, iat and either a new random
  * jti (one request, the device clock within 60 s of the server's) or a challenge from the challenge endpoint.
  */
-export async function createDeviceAssertion(keyPair, challenge = null, action = "auth") {
+export async function createDeviceAssertion(keyPair, challenge = null, action = "auth", clockOffset = 0) {
+  const freshness = challenge ? { challenge } : { jti: newId() };
+  return sign(keyPair, "device-key+jwt", { ...freshness, action, iat: now(clockOffset) });
+}
+
+/**
+ * A DPoP proof (RFC 9449) signed by the device key itself, for one request: the device-key grant binds the tokens
+ * to the device key, and a bound token works only with such a proof. accessToken adds its ath (for API calls).
+ */
+export async function createDpopProof(keyPair, method, url, accessToken = null, clockOffset = 0) {
+  const payload = { jti: newId(), htm: method, htu: url, iat: now(clockOffset) };
+  if (accessToken) {
+    payload.ath = base64url(await crypto.subtle.digest("SHA-256", encoder.encode(accessToken)));
+  }
+  return sign(keyPair, "dpop+jwt", payload);
+}
+
+/** A compact JWS of typ, signed ES256 by the key pair, with its public jwk in the header. */
+async function sign(keyPair, typ, payload) {
   const { kty, crv, x, y } = await crypto.subtle.exportKey("jwk", keyPair.publicKey);
-  const header = { typ: "device-key+jwt", alg: "ES256", jwk: { kty, crv, x, y } };
-  const freshness = challenge ? { challenge } : { jti: base64url(crypto.getRandomValues(new Uint8Array(16))) };
-  const payload = { ...freshness, action, iat: Math.floor(Date.now() / 1000) };
+  const header = { typ, alg: "ES256", jwk: { kty, crv, x, y } };
   const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
   // WebCrypto signs ECDSA in the JOSE form (R || S) that ES256 expects.
   const signature = await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, keyPair.privateKey, encoder.encode(signingInput));
   return `${signingInput}.${base64url(signature)}`;
 }
 
+function newId() {
+  return base64url(crypto.getRandomValues(new Uint8Array(16)));
+}
+
+/** Seconds since the epoch by the server's clock, as far as the device knows its offset. */
+function now(clockOffset) {
+  return Math.floor(Date.now() / 1000) + clockOffset;
+}
+
 function realmUrl({ url, realm }) {
   return `${url}/realms/${encodeURIComponent(realm)}`;
 }
 
-/** A one-time challenge from the realm's challenge endpoint. */
+function tokenUrl(config) {
+  return `${realmUrl(config)}/protocol/openid-connect/token`;
+}
+
+/** A one-time challenge from the realm's challenge endpoint, and how far the device's clock is from the server's. */
 async function fetchChallenge(config) {
   const response = await fetch(`${realmUrl(config)}/anonymous/challenge?client_id=${encodeURIComponent(config.clientId)}`, { method: "POST" });
   const body = await jsonOf(response);
   if (!response.ok) {
     throw new Error(`${response.url} answered ${response.status}: ${[body.error, body.error_description].filter(Boolean).join(": ")}`);
   }
-  return body.challenge;
+  return { challenge: body.challenge, clockOffset: body.server_time - Math.floor(Date.now() / 1000) };
 }
 
-async function exchange(config, assertion) {
-  const response = await fetch(`${realmUrl(config)}/protocol/openid-connect/token`, {
+async function exchange(config, assertion, dpopProof = null) {
+  const headers = { "Content-Type": "application/x-www-form-urlencoded" };
+  if (dpopProof) headers.DPoP = dpopProof;
+  const response = await fetch(tokenUrl(config), {
     method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    headers,
     body: new URLSearchParams({ grant_type: GRANT_TYPE, assertion, client_id: config.clientId }),
   });
   return { ok: response.ok, status: response.status, url: response.url, body: await jsonOf(response) };
@@ -68,18 +99,29 @@ async function jsonOf(response) {
   }
 }
 
-/** The server's answer to a one-request assertion from a device whose clock is off (docs/device-keys.md). */
-function clockIsOff({ ok, body }) {
-  return !ok && body.error === "invalid_grant" && /signs a challenge instead/.test(body.error_description ?? "");
+/**
+ * The server's answer to a device whose clock is off (docs/device-keys.md): its one-request assertion is refused, or,
+ * when it binds its tokens, its DPoP proof is (Keycloak checks a proof's iat within a few seconds).
+ */
+function clockIsOff({ ok, body }, bound) {
+  const description = body.error_description ?? "";
+  return !ok && ((body.error === "invalid_grant" && /signs a challenge instead/.test(description))
+      || (bound && body.error === "invalid_request" && /DPoP/i.test(description)));
 }
 
 /**
  * The device's guest signs in: one request with an assertion and its own jti; only a device whose clock is off
- * takes a challenge first. Answers the token response (access, refresh and ID token).
+ * takes a challenge first, which also tells it the server's time. With { bind: true } the tokens are bound to the
+ * device key (DPoP): token_type DPoP, and every use of them needs a proof by the key (createDpopProof). Answers the
+ * token response (access, refresh and ID token).
  */
-export async function signInWithDeviceKey(config, keyPair) {
-  let answer = await exchange(config, await createDeviceAssertion(keyPair));
-  if (clockIsOff(answer)) answer = await exchange(config, await createDeviceAssertion(keyPair, await fetchChallenge(config)));
+export async function signInWithDeviceKey(config, keyPair, { bind = false } = {}) {
+  const proof = (clockOffset) => (bind ? createDpopProof(keyPair, "POST", tokenUrl(config), null, clockOffset) : null);
+  let answer = await exchange(config, await createDeviceAssertion(keyPair), await proof(0));
+  if (clockIsOff(answer, bind)) {
+    const { challenge, clockOffset } = await fetchChallenge(config);
+    answer = await exchange(config, await createDeviceAssertion(keyPair, challenge, "auth", clockOffset), await proof(clockOffset));
+  }
   if (!answer.ok) {
     const { error, error_description } = answer.body;
     throw new Error(`${answer.url} answered ${answer.status}: ${[error, error_description].filter(Boolean).join(": ")}`);

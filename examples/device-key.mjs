@@ -28,6 +28,7 @@ async function loadOrCreateKeyPair() {
   }
 }
 
-const tokens = await signInWithDeviceKey({ url, realm, clientId }, await loadOrCreateKeyPair());
+// bind: the tokens are bound to the device key (DPoP), worth nothing without it.
+const tokens = await signInWithDeviceKey({ url, realm, clientId }, await loadOrCreateKeyPair(), { bind: true });
 const claims = JSON.parse(Buffer.from(tokens.id_token.split(".")[1], "base64url").toString("utf8"));
-console.log(`sub=${claims.sub} is_anonymous=${claims.is_anonymous}`);
+console.log(`sub=${claims.sub} is_anonymous=${claims.is_anonymous} token_type=${tokens.token_type}`);

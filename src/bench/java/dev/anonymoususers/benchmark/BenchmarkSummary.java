@@ -38,6 +38,9 @@ public final class BenchmarkSummary {
         ratio("device_signin_vs_password", Operation.DEVICE_SIGN_IN, Operation.PASSWORD_GRANT, 5.0);
         ratio("web_guest_vs_browser_password_login", Operation.WEB_GUEST, Operation.BROWSER_PASSWORD_LOGIN, 3.0);
         ratio("password_with_vs_without_extension", Operation.PASSWORD_GRANT, Operation.PASSWORD_GRANT_WITHOUT_EXTENSION, 0.97);
+        // What binding the tokens to the device key costs a sign-in: one more signature made and checked.
+        ratio("device_signin_bound_vs_unbound", Operation.DEVICE_SIGN_IN_BOUND, Operation.DEVICE_SIGN_IN, null);
+        ratio("device_signin_bound_vs_session_floor", Operation.DEVICE_SIGN_IN_BOUND, Operation.SESSION_FLOOR, null);
         ratio("device_signin_one_request_vs_with_challenge", Operation.DEVICE_SIGN_IN, Operation.DEVICE_SIGN_IN_WITH_CHALLENGE, null);
         ratio("guest_refresh_vs_refresh", Operation.GUEST_REFRESH, Operation.REFRESH, null);
     }

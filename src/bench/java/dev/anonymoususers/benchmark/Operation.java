@@ -17,6 +17,8 @@ enum Operation {
     BROWSER_PASSWORD_LOGIN("keycloak_browser_password_login",
             "Keycloak: browser password login (authorization request, form, code exchange)", true),
     DEVICE_SIGN_IN("device_sign_in", "Ours: device sign-in, returning key, one request", false),
+    DEVICE_SIGN_IN_BOUND("device_sign_in_bound", "Ours: device sign-in, returning key, one request, tokens bound to the key "
+            + "(DPoP proof by the device key)", false),
     DEVICE_SIGN_IN_WITH_CHALLENGE("device_sign_in_with_challenge", "Ours: device sign-in, returning key, challenge + grant", false),
     DEVICE_SIGN_UP("device_sign_up", "Ours: device sign-up, new key, one request (creates a guest)", false),
     WEB_GUEST("web_guest_sign_in", "Ours: web guest (authorization request with login_hint=anonymous, code exchange)", false),

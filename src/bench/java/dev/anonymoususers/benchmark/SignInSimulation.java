@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 import dev.anonymoususers.testing.DeviceAssertions;
+import dev.anonymoususers.testing.DpopProofs;
 import dev.anonymoususers.testing.KeycloakServer;
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.PopulationBuilder;
@@ -171,6 +172,13 @@ public class SignInSimulation extends Simulation {
             case DEVICE_SIGN_IN -> exec(session -> session.set("assertion",
                             DeviceAssertions.signedBy(returningDevice()).ownId().build()))
                     .exec(deviceKeyGrant());
+            case DEVICE_SIGN_IN_BOUND -> exec(session -> {
+                        java.security.KeyPair device = returningDevice();
+                        return session.set("assertion", DeviceAssertions.signedBy(device).ownId().build())
+                                .set("proof", DpopProofs.proof(device, "POST",
+                                        servers.withExtension.baseUrl() + "/realms/bench/protocol/openid-connect/token", null));
+                    })
+                    .exec(deviceKeyGrant().header("DPoP", "#{proof}"));
             case DEVICE_SIGN_IN_WITH_CHALLENGE -> exec(http("challenge").post("/realms/bench/anonymous/challenge")
                             .check(status().is(200), jsonPath("$.challenge").saveAs("challenge")))
                     .exec(session -> session.set("assertion",

@@ -42,6 +42,8 @@ class DeviceKeyDpopIT extends DeviceKeyRealm {
         assertThat(answer.body().get("token_type").asText()).isEqualTo("DPoP");
         JsonNode claims = OidcClient.Tokens.claims(answer.body().get("access_token").asText());
         assertThat(claims.path("cnf").path("jkt").asText()).isEqualTo(DeviceAssertions.thumbprint(key));
+        System.out.printf("A bound device guest's access token: token_type=%s cnf=%s (the device key's thumbprint %s)%n",
+                answer.body().get("token_type").asText(), claims.get("cnf"), DeviceAssertions.thumbprint(key));
     }
 
     @Test
@@ -95,6 +97,8 @@ class DeviceKeyDpopIT extends DeviceKeyRealm {
                 .header("DPoP", DpopProofs.proof(key, "GET", userinfo, accessToken)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
 
+        System.out.printf("A copied bound access token at userinfo without the key: %d %s %s%n", asBearer.statusCode(),
+                asBearer.headers().firstValue("WWW-Authenticate").orElse(""), asBearer.body());
         assertThat(asBearer.statusCode()).as(asBearer.body()).isEqualTo(401);
         assertThat(byAnotherKey.statusCode()).as(byAnotherKey.body()).isEqualTo(401);
         assertThat(byTheDeviceKey.statusCode()).as(byTheDeviceKey.body()).isEqualTo(200);
