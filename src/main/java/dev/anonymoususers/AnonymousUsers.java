@@ -2,9 +2,11 @@ package dev.anonymoususers;
 
 import java.util.stream.Stream;
 
+import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
  * The one definition of "anonymous": how a guest account is marked and recognised.
@@ -40,6 +42,11 @@ public final class AnonymousUsers {
     public static final String DEVICE_PROMOTION_NOTE = "anonymousUsers.devicePromotion";
 
     private AnonymousUsers() {
+    }
+
+    /** Whether the app asked, in this sign-in, for the promotion ({@code kc_action=}{@value #PROMOTE_ACTION}). */
+    public static boolean isPromotionRequest(AuthenticationSessionModel authSession) {
+        return PROMOTE_ACTION.equals(authSession.getClientNote(Constants.KC_ACTION));
     }
 
     public static boolean isAnonymous(UserModel user) {

@@ -114,6 +114,11 @@ public record AnonymousUsersConfig(boolean enabled, List<String> guestClients, L
     private record LastRead(Map<String, String> stored, AnonymousUsersConfig settings) {
     }
 
+    /** Forgets what was read of a realm that is being removed. */
+    public static void forget(RealmModel realm) {
+        LAST_READ.remove(realm.getId());
+    }
+
     /** What the server log says of a stored or imported setting that is ignored: the master realm on, Keycloak's own clients. */
     public static List<String> ignoredSettings(RealmModel realm) {
         Map<String, String> stored = SettingsStore.stored(realm);

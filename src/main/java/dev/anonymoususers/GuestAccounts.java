@@ -1,7 +1,6 @@
 package dev.anonymoususers;
 
 import dev.anonymoususers.storage.GuestRegistry;
-
 import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;

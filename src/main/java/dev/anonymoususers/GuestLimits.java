@@ -1,12 +1,11 @@
 package dev.anonymoususers;
 
+import java.util.Map;
+
 import dev.anonymoususers.storage.GuestRegistry;
 import dev.anonymoususers.util.RequestAddress;
 import dev.anonymoususers.util.SlidingWindowLimit;
 import dev.anonymoususers.util.TakenInOrder;
-
-import java.util.Map;
-
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;

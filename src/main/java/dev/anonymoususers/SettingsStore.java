@@ -1,13 +1,12 @@
 package dev.anonymoususers;
 
-import dev.anonymoususers.util.RequiredActions;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.anonymoususers.util.RequiredActions;
 import org.jboss.logging.Logger;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.models.RealmModel;

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.anonymoususers.AnonymousUsersConfig;
 import dev.anonymoususers.AnonymousUsersConfig.InvalidSetting;
+import dev.anonymoususers.AnonymousUsersConfig;
 import dev.anonymoususers.Setting;
 import dev.anonymoususers.SettingsStore;
 import dev.anonymoususers.SettingsValidation;

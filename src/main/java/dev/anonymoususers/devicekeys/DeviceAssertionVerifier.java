@@ -86,10 +86,17 @@ final class DeviceAssertionVerifier {
             throw DeviceKeyError.invalidGrant("This is a challenge from the challenge endpoint, not an assertion: put it in "
                     + "the challenge claim of an assertion that the device signs with its key (typ " + TYPE + ")");
         }
-        // Before anything is spent: a proof by another key would bind the device's tokens to whoever holds that key.
-        if (proofThumbprint != null && !proofThumbprint.equals(headerThumbprint(assertion))) {
-            throw DeviceKeyError.invalidDpopProof("The DPoP proof is signed by another key than the device key of the "
-                    + "assertion; sign the DPoP proof with the device key");
+        boolean sentByKid = !assertion.header().containsKey("jwk");
+        // Where a DPoP proof came, the header's key is read first, before anything is spent (and then used below):
+        // a proof by another key would bind the device's tokens to whoever holds that key.
+        DeviceKey headerKey = null;
+        if (proofThumbprint != null) {
+            headerKey = sentByKid ? null : DeviceKey.fromHeader(assertion.header().get("jwk"));
+            String named = sentByKid ? assertion.headerString("kid") : headerKey.thumbprint();
+            if (!proofThumbprint.equals(named)) {
+                throw DeviceKeyError.invalidDpopProof("The DPoP proof is signed by another key than the device key of the "
+                        + "assertion; sign the DPoP proof with the device key");
+            }
         }
 
         String challenge = assertion.payloadString("challenge");
@@ -124,8 +131,12 @@ final class DeviceAssertionVerifier {
                         : "The assertion action is unknown; use auth or promote"));
         long issuedAt = issuedAt(assertion.payload().get("iat"), hasOwnId);
 
-        boolean sentByKid = !assertion.header().containsKey("jwk");
-        DeviceKey key = sentByKid ? keyById(assertion.headerString("kid")) : DeviceKey.fromHeader(assertion.header().get("jwk"));
+        DeviceKey key;
+        if (sentByKid) {
+            key = keyById(assertion.headerString("kid"));
+        } else {
+            key = headerKey != null ? headerKey : DeviceKey.fromHeader(assertion.header().get("jwk"));
+        }
         if (!key.algorithm().equals(algorithm)) {
             throw DeviceKeyError.invalidGrant("The assertion alg does not match the key: this key signs with " + key.algorithm());
         }
@@ -156,14 +167,6 @@ final class DeviceAssertionVerifier {
             throw DeviceKeyError.invalidGrant("The assertion alg is not accepted: sign the assertion with ES256 (or RS256, EdDSA)");
         }
         return algorithm;
-    }
-
-    /** The thumbprint of the key the assertion names in its header (its jwk, or its kid); null where it names none. */
-    private static String headerThumbprint(DeviceAssertion assertion) throws DeviceKeyError {
-        if (assertion.header().containsKey("jwk")) {
-            return DeviceKey.fromHeader(assertion.header().get("jwk")).thumbprint();
-        }
-        return assertion.headerString("kid");
     }
 
     private DeviceKey keyById(String kid) throws DeviceKeyError {

@@ -1,10 +1,9 @@
 package dev.anonymoususers.devicekeys;
 
-import org.keycloak.events.Errors;
-
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.keycloak.events.Errors;
 import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
 import org.keycloak.services.cors.Cors;
 

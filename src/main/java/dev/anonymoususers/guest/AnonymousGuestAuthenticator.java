@@ -1,7 +1,6 @@
 package dev.anonymoususers.guest;
 
 import java.net.URI;
-
 import java.util.Optional;
 
 import dev.anonymoususers.AnonymousUsers;
@@ -59,8 +58,7 @@ public class AnonymousGuestAuthenticator implements Authenticator {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         String loginHint = GuestRequest.loginHint(authSession.getClientNote(OIDCLoginProtocol.LOGIN_HINT_PARAM),
                 loginHintInRequest(context));
-        if (AnonymousUsers.PROMOTE_ACTION.equals(authSession.getClientNote(Constants.KC_ACTION))
-                && GuestRequest.deviceAssertion(loginHint).isEmpty()) {
+        if (AnonymousUsers.isPromotionRequest(authSession) && GuestRequest.deviceAssertion(loginHint).isEmpty()) {
             // The cookie step found no session: the guest the app wants promoted is not in this browser any more, and
             // a new guest (or "Continue as guest") would sign up an empty account in its place. The app is told.
             refuse(context, ERROR_NO_GUEST_SESSION, NO_GUEST_SESSION, true);
@@ -83,7 +81,7 @@ public class AnonymousGuestAuthenticator implements Authenticator {
         Optional<String> assertion = GuestRequest.deviceAssertion(loginHint);
         UserModel guest;
         if (assertion.isPresent()) {
-            if (!AnonymousUsers.PROMOTE_ACTION.equals(authSession.getClientNote(Constants.KC_ACTION))) {
+            if (!AnonymousUsers.isPromotionRequest(authSession)) {
                 // A link could otherwise sign any browser in to the guest of whoever made the assertion (login CSRF).
                 refuse(context, DeviceKeyError.INVALID_REQUEST, ASSERTION_ONLY_TO_PROMOTE);
                 return;

@@ -1,12 +1,11 @@
 package dev.anonymoususers.promotion;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-
-import java.io.UncheckedIOException;
 
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -15,14 +14,14 @@ import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.broker.provider.IdpLinkAction;
 import org.keycloak.events.Errors;
 import org.keycloak.models.FederatedIdentityModel;
-import org.keycloak.models.RealmModel;
-import org.keycloak.services.messages.Messages;
 import org.keycloak.models.IdentityProviderModel;
 import org.keycloak.models.IdentityProviderStorageProvider;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.FormMessage;
 import org.keycloak.services.managers.ClientSessionCode;
+import org.keycloak.services.messages.Messages;
 import org.keycloak.services.resources.IdentityBrokerService;
 import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.util.JsonSerialization;

@@ -12,7 +12,6 @@ import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
-import org.keycloak.models.Constants;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
@@ -102,7 +101,7 @@ public class PromoteAnonymousUserAction implements RequiredActionProvider {
                 // a device's link promotes its guest or signs nobody in; never a regular account
                 error(context, ERROR_NOT_ANONYMOUS, "the account is not a guest");
                 context.failure(NOT_A_GUEST_ANY_MORE);
-            } else if (isRequestedByTheApp(context)) {
+            } else if (AnonymousUsers.isPromotionRequest(context.getAuthenticationSession())) {
                 // What the app asked for holds already: the visitor is a regular user, once a guest or never.
                 context.getEvent().detail(Details.REASON, ALREADY_REGULAR);
                 context.getAuthenticationSession().setAuthNote(AuthenticationProcessor.LAST_PROCESSED_EXECUTION,
@@ -320,11 +319,6 @@ public class PromoteAnonymousUserAction implements RequiredActionProvider {
         }
         context.getEvent().detail(Details.REASON, ALREADY_PROMOTED);
         context.success();
-    }
-
-    /** Whether the app started this action ({@code kc_action}), rather than an admin setting it on the user. */
-    private static boolean isRequestedByTheApp(RequiredActionContext context) {
-        return AnonymousUsers.PROMOTE_ACTION.equals(context.getAuthenticationSession().getClientNote(Constants.KC_ACTION));
     }
 
     private static MultivaluedMap<String, String> form(RequiredActionContext context) {

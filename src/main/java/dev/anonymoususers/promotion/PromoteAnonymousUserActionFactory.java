@@ -4,13 +4,13 @@ import java.util.List;
 import java.util.Map;
 
 import dev.anonymoususers.AnonymousUsers;
-import dev.anonymoususers.AnonymousUsersConfig;
 import dev.anonymoususers.AnonymousUsersConfig.InvalidSetting;
-import dev.anonymoususers.wiring.KeycloakEvents;
-import dev.anonymoususers.wiring.RealmSetup;
+import dev.anonymoususers.AnonymousUsersConfig;
 import dev.anonymoususers.Setting;
 import dev.anonymoususers.SettingsStore;
 import dev.anonymoususers.SettingsValidation;
+import dev.anonymoususers.wiring.KeycloakEvents;
+import dev.anonymoususers.wiring.RealmSetup;
 import org.keycloak.Config;
 import org.keycloak.authentication.RequiredActionFactory;
 import org.keycloak.authentication.RequiredActionProvider;

@@ -1,9 +1,8 @@
 package dev.anonymoususers.storage;
 
-import dev.anonymoususers.util.NodeMemo;
-
 import java.util.List;
 
+import dev.anonymoususers.util.NodeMemo;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import org.keycloak.common.util.Time;

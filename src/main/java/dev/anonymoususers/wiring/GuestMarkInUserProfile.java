@@ -3,7 +3,6 @@ package dev.anonymoususers.wiring;
 import java.util.Set;
 
 import dev.anonymoususers.AnonymousUsers;
-
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.representations.userprofile.config.UPAttribute;

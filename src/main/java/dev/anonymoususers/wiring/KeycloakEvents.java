@@ -1,6 +1,7 @@
 package dev.anonymoususers.wiring;
 
 import dev.anonymoususers.AnonymousUsers;
+import dev.anonymoususers.AnonymousUsersConfig;
 import dev.anonymoususers.cleanup.InactiveGuestCleanupFactory;
 import dev.anonymoususers.devicekeys.DeviceKeys;
 import dev.anonymoususers.storage.GuestRegistry;
@@ -79,5 +80,6 @@ public final class KeycloakEvents {
     static void realmRemoved(KeycloakSession session, RealmModel realm) {
         GuestRegistry.forgetRealm(session, realm);
         DeviceKeys.forgetRealm(session, realm);
+        AnonymousUsersConfig.forget(realm);
     }
 }

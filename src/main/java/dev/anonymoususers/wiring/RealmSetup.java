@@ -60,12 +60,8 @@ public final class RealmSetup {
 
     /** A realm that was just created or imported (its imported settings are in place; import calls no onCreate). */
     static void realmCreated(KeycloakSession session, RealmModel realm) {
-        installOnce(realm);
-        SettingsStore.install(realm);
-        GuestSignInSetup.installNoFormsForGuests(realm);
+        bringUpToDate(realm);
         addKeycloaksDefaultsWhereAnImportListedOnlyOurs(realm);
-        SettingsStore.adoptEarlierComponent(realm);
-        warnOfIgnoredSettings(realm);
         onSettingsSaved(session, realm, AnonymousUsersConfig.of(realm));
     }
 
@@ -77,15 +73,24 @@ public final class RealmSetup {
         if (REMOVED.equals(realm.getAttribute(INSTALLED_ATTRIBUTE))) {
             return;
         }
-        installOnce(realm);
-        SettingsStore.install(realm);
-        SettingsStore.adoptEarlierComponent(realm); // settings of an earlier version
-        GuestSignInSetup.installNoFormsForGuests(realm);
-        warnOfIgnoredSettings(realm);
+        bringUpToDate(realm);
         if (AnonymousUsersConfig.of(realm).enabled()) {
             // realms enabled by an earlier version, whose guest mark was unmanaged
             GuestMarkInUserProfile.install(session, realm);
         }
+    }
+
+    /**
+     * What every realm has, created now or by an earlier version: the guest step once, the two required actions under
+     * today's names, the settings an earlier version kept in a component moved into the action, and a word in the log
+     * for each stored setting that is ignored.
+     */
+    private static void bringUpToDate(RealmModel realm) {
+        installOnce(realm);
+        SettingsStore.install(realm);
+        GuestSignInSetup.installNoFormsForGuests(realm);
+        SettingsStore.adoptEarlierComponent(realm);
+        warnOfIgnoredSettings(realm);
     }
 
     /**

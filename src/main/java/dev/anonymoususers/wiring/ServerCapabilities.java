@@ -1,7 +1,6 @@
 package dev.anonymoususers.wiring;
 
 import dev.anonymoususers.SettingsStore;
-
 import org.jboss.logging.Logger;
 import org.keycloak.common.Version;
 
