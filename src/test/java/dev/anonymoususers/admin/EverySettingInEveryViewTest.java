@@ -11,8 +11,8 @@ import java.util.Map;
 
 import dev.anonymoususers.AnonymousUsersConfig;
 import dev.anonymoususers.Setting;
-import dev.anonymoususers.devicekeys.ChallengeEndpointFactory;
 import dev.anonymoususers.cleanup.InactiveGuestCleanupFactory;
+import dev.anonymoususers.devicekeys.ChallengeEndpointFactory;
 import dev.anonymoususers.promotion.PromoteAnonymousUserActionFactory;
 import org.junit.jupiter.api.Test;
 import org.keycloak.provider.ProviderConfigProperty;

@@ -86,9 +86,7 @@ class SettingsInConsoleIT {
     @Test
     void importedValuesNoAdminCouldSaveCountAsTheirDefaultsWithAWarningAndSignInStillWorks(KeycloakServer server, AdminApi admin) {
         String realm = "imported-bad-" + UUID.randomUUID().toString().substring(0, 8);
-        ObjectNode json = AdminApi.JSON.createObjectNode().put("realm", realm).put("enabled", true);
-        json.putArray("clients").addObject().put("clientId", "web-app").put("publicClient", true)
-                .putArray("redirectUris").add(REDIRECT_URI);
+        ObjectNode json = AdminApi.realmJsonWithWebApp(realm, REDIRECT_URI);
         AdminApi.settingsInRealmJson(json).put("enabled", "true").put("maxGuests", "-3")
                 .put("challengeLifetimeSeconds", "forever").put("removeInactiveGuestsAfterDays", "99999");
         admin.importRealm(json);
@@ -121,9 +119,7 @@ class SettingsInConsoleIT {
     @Test
     void anExportOfAnEarlierVersionImportsWithItsSettingsMovedToTheAction(KeycloakServer server, AdminApi admin) {
         String realm = "earlier-" + UUID.randomUUID().toString().substring(0, 8);
-        ObjectNode json = AdminApi.JSON.createObjectNode().put("realm", realm).put("enabled", true);
-        json.putArray("clients").addObject().put("clientId", "web-app").put("publicClient", true)
-                .putArray("redirectUris").add(REDIRECT_URI);
+        ObjectNode json = AdminApi.realmJsonWithWebApp(realm, REDIRECT_URI);
         ObjectNode config = json.putObject("components").putArray("org.keycloak.services.ui.extend.UiTabProvider").addObject()
                 .put("name", "anonymous-users").put("providerId", "anonymous-users").putObject("config");
         config.putArray("enabled").add("true");

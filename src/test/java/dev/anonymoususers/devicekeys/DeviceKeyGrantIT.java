@@ -7,14 +7,6 @@ import java.security.KeyPair;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.anonymoususers.testing.AdminApi;
-import dev.anonymoususers.testing.DeviceAssertions;
-import dev.anonymoususers.testing.DeviceKeyClient;
-import dev.anonymoususers.testing.OidcClient;
-import dev.anonymoususers.testing.Smoke;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -31,6 +23,14 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import dev.anonymoususers.testing.AdminApi;
+import dev.anonymoususers.testing.DeviceAssertions;
+import dev.anonymoususers.testing.DeviceKeyClient;
+import dev.anonymoususers.testing.OidcClient;
+import dev.anonymoususers.testing.Smoke;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A native app signs in silently with its device key: same key, same guest, for as long as the key exists. */
 class DeviceKeyGrantIT extends DeviceKeyRealm {

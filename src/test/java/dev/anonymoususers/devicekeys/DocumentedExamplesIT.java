@@ -3,14 +3,12 @@ package dev.anonymoususers.devicekeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import dev.anonymoususers.testing.AdminApi;
+import dev.anonymoususers.testing.Commands;
 import dev.anonymoususers.testing.KeycloakServer;
 import dev.anonymoususers.testing.StandInServer;
 import dev.anonymoususers.testing.WithKeycloak;
@@ -53,7 +51,7 @@ class DocumentedExamplesIT {
             @TempDir Path app) throws Exception {
         String realm = realmFor(admin);
         for (String file : List.of("device-key.mjs", "device-key.js")) {
-            java.nio.file.Files.copy(EXAMPLES.resolve(file), app.resolve(file));
+            Files.copy(EXAMPLES.resolve(file), app.resolve(file));
         }
         List<String> command = List.of("node", "device-key.mjs", server.baseUrl(), realm, "web-app");
 
@@ -123,29 +121,13 @@ class DocumentedExamplesIT {
 
     /** Runs the example expecting it to fail, and answers all it printed. */
     private static String runFailing(List<String> command, Path work) throws IOException, InterruptedException {
-        Ended ended = execute(command, work);
+        Commands.Ended ended = Commands.execute(command, work);
         assertThat(ended.exitValue()).as(ended.output()).isNotZero();
         return ended.output();
     }
 
     /** Runs the example expecting it to succeed, and answers the last line it printed. */
     private static String run(List<String> command, Path work) throws IOException, InterruptedException {
-        Ended ended = execute(command, work);
-        assertThat(ended.exitValue()).as(ended.output()).isZero();
-        return ended.output().lines().reduce((first, last) -> last).orElse("");
-    }
-
-    private record Ended(int exitValue, String output) {
-    }
-
-    private static Ended execute(List<String> command, Path work) throws IOException, InterruptedException {
-        Path output = work.resolve("output.txt");
-        Process process = new ProcessBuilder(new ArrayList<>(command)).directory(work.toFile())
-                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        if (!process.waitFor(2, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new AssertionError("The example did not finish: " + command);
-        }
-        return new Ended(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8).trim());
+        return Commands.lastLine(command, work);
     }
 }

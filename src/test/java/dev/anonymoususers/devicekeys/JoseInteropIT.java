@@ -2,14 +2,13 @@ package dev.anonymoususers.devicekeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.anonymoususers.testing.AdminApi;
+import dev.anonymoususers.testing.Commands;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,14 +30,14 @@ class JoseInteropIT extends DeviceKeyRealm {
         jose = folder.resolve("package").toAbsolutePath();
         if (!Files.isDirectory(jose)) {
             Files.createDirectories(folder);
-            run(folder, "npm", "pack", "jose@" + JOSE_VERSION, "--silent");
-            run(folder, "tar", "xzf", "jose-" + JOSE_VERSION + ".tgz");
+            Commands.lastLine(List.of("npm", "pack", "jose@" + JOSE_VERSION, "--silent"), folder);
+            Commands.lastLine(List.of("tar", "xzf", "jose-" + JOSE_VERSION + ".tgz"), folder);
         }
     }
 
     JsonNode signIn(String proofBy) throws Exception {
-        String output = run(Path.of("."), "node", SCRIPT.toString(), jose.toString(), app.tokenUrl(), "web-app", proofBy);
-        return AdminApi.read(output.lines().reduce((first, last) -> last).orElseThrow());
+        return AdminApi.read(Commands.lastLine(
+                List.of("node", SCRIPT.toString(), jose.toString(), app.tokenUrl(), "web-app", proofBy), Path.of(".")));
     }
 
     @Test
@@ -57,18 +56,5 @@ class JoseInteropIT extends DeviceKeyRealm {
 
         assertThat(answer.get("status").asInt()).isEqualTo(400);
         assertThat(answer.get("error").asText()).isEqualTo("invalid_request");
-    }
-
-    private static String run(Path directory, String... command) throws IOException, InterruptedException {
-        Path output = Files.createTempFile("jose-interop", ".txt");
-        Process process = new ProcessBuilder(List.of(command)).directory(directory.toFile())
-                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        if (!process.waitFor(2, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new AssertionError("Did not finish: " + String.join(" ", command));
-        }
-        String printed = Files.readString(output);
-        assertThat(process.exitValue()).as(String.join(" ", command) + "\n" + printed).isZero();
-        return printed;
     }
 }

@@ -2,11 +2,10 @@ package dev.anonymoususers.guest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-
 import dev.anonymoususers.testing.AdminApi;
 import dev.anonymoususers.testing.KeycloakServer;
-import dev.anonymoususers.testing.OidcClient;
 import dev.anonymoususers.testing.OidcClient.Authorization;
+import dev.anonymoususers.testing.OidcClient;
 import dev.anonymoususers.testing.WithKeycloak;
 import org.junit.jupiter.api.Test;
 

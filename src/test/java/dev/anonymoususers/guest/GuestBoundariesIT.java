@@ -11,11 +11,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anonymoususers.testing.AdminApi;
 import dev.anonymoususers.testing.DeviceAssertions;
 import dev.anonymoususers.testing.DeviceKeyClient;
-import dev.anonymoususers.testing.OidcClient;
 import dev.anonymoususers.testing.OidcClient.Authorization;
+import dev.anonymoususers.testing.OidcClient;
+import dev.anonymoususers.testing.RealmWithGuests;
 import dev.anonymoususers.testing.SamlRequests;
 import dev.anonymoususers.testing.Smoke;
-import dev.anonymoususers.testing.RealmWithGuests;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -199,9 +199,7 @@ class GuestBoundariesIT extends RealmWithGuests {
     @Test
     void importedSettingThatNamesKeycloaksOwnClientIsIgnoredWithAWarning() {
         String imported = "imported-own-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        ObjectNode json = AdminApi.JSON.createObjectNode().put("realm", imported).put("enabled", true);
-        json.putArray("clients").addObject().put("clientId", "web-app").put("publicClient", true)
-                .putArray("redirectUris").add(REDIRECT_URI);
+        ObjectNode json = AdminApi.realmJsonWithWebApp(imported, REDIRECT_URI);
         AdminApi.settingsInRealmJson(json).put("enabled", "true").put("guestClients", "web-app##account-console");
         admin.importRealm(json);
 

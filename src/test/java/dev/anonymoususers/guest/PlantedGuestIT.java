@@ -7,11 +7,11 @@ import java.util.Map;
 
 import dev.anonymoususers.testing.DeviceAssertions;
 import dev.anonymoususers.testing.DeviceKeyClient;
-import dev.anonymoususers.testing.OidcClient;
 import dev.anonymoususers.testing.OidcClient.Authorization;
 import dev.anonymoususers.testing.OidcClient.Tokens;
-import dev.anonymoususers.testing.Smoke;
+import dev.anonymoususers.testing.OidcClient;
 import dev.anonymoususers.testing.RealmWithGuests;
+import dev.anonymoususers.testing.Smoke;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

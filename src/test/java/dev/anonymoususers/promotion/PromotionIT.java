@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.anonymoususers.testing.OidcClient;
 import dev.anonymoususers.testing.OidcClient.Authorization;
 import dev.anonymoususers.testing.OidcClient.Tokens;
+import dev.anonymoususers.testing.OidcClient;
 import dev.anonymoususers.testing.Smoke;
 import org.junit.jupiter.api.Test;
 

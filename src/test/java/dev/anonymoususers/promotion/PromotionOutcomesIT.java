@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 
-import dev.anonymoususers.testing.OidcClient;
 import dev.anonymoususers.testing.OidcClient.Authorization;
+import dev.anonymoususers.testing.OidcClient;
 import dev.anonymoususers.testing.Smoke;
 import org.junit.jupiter.api.Test;
 

@@ -10,9 +10,9 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.anonymoususers.testing.AdminApi;
-import dev.anonymoususers.testing.OidcClient;
 import dev.anonymoususers.testing.OidcClient.Authorization;
 import dev.anonymoususers.testing.OidcClient.Tokens;
+import dev.anonymoususers.testing.OidcClient;
 import dev.anonymoususers.testing.RealmWithGuests;
 
 /** What the promotion tests share: a realm with anonymous users on, guests in their browsers, the sign-up form. */

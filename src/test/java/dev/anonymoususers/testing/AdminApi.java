@@ -116,6 +116,14 @@ public final class AdminApi {
         return get("/admin/realms/" + realm + "/anonymous-users");
     }
 
+    /** A realm JSON written by hand, as an admin writes one: a name, and a public client web-app with this redirect URI. */
+    public static ObjectNode realmJsonWithWebApp(String name, String redirectUri) {
+        ObjectNode json = JSON.createObjectNode().put("realm", name).put("enabled", true);
+        json.putArray("clients").addObject().put("clientId", "web-app").put("publicClient", true)
+                .putArray("redirectUris").add(redirectUri);
+        return json;
+    }
+
     /**
      * Adds the settings' required action to a realm JSON, as a hand-written realm JSON configures the extension, and
      * returns its config to fill (each value a string, lists joined with ##).
