@@ -166,6 +166,20 @@ class SettingsApiIT {
     }
 
     @Test
+    void removingTheExtensionFromARealmNeedsManageRealmAndARefusalChangesNothing() {
+        put("{\"enabled\": true}");
+        String viewer = admin.tokenOfUserWithRealmManagementRole(realm, "view-realm");
+        JsonNode flows = admin.flowsWithExecutions(realm);
+
+        assertThat(admin.sendRaw("POST", path + "/remove", null, null).statusCode()).isEqualTo(401);
+        assertThat(admin.sendRaw("POST", path + "/remove", null, viewer).statusCode()).isEqualTo(403);
+
+        assertThat(admin.flowsWithExecutions(realm)).isEqualTo(flows);
+        assertThat(admin.get(path).get("enabled").asBoolean()).isTrue();
+        assertThat(new OidcClient(server, realm, "web-app", REDIRECT_URI).authorizeAsGuest().code()).isNotBlank();
+    }
+
+    @Test
     void readingNeedsViewRealmAndChangingNeedsManageRealm() {
         String viewer = admin.tokenOfUserWithRealmManagementRole(realm, "view-realm");
         String nobody = admin.tokenOfUserWithRealmManagementRole(realm, null);
