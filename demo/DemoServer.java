@@ -1,3 +1,22 @@
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import com.nimbusds.oauth2.sdk.dpop.JWKThumbprintConfirmation;
+import com.nimbusds.oauth2.sdk.dpop.verifiers.AccessTokenValidationException;
+import com.nimbusds.oauth2.sdk.dpop.verifiers.DPoPIssuer;
+import com.nimbusds.oauth2.sdk.dpop.verifiers.DPoPProtectedResourceRequestVerifier;
+import com.nimbusds.oauth2.sdk.dpop.verifiers.InMemoryDPoPSingleUseChecker;
+import com.nimbusds.oauth2.sdk.dpop.verifiers.InvalidDPoPProofException;
+import com.nimbusds.oauth2.sdk.token.DPoPAccessToken;
+import com.nimbusds.openid.connect.sdk.Nonce;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -7,24 +26,26 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.text.ParseException;
 import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
 /**
- * The demo web app: static pages, keycloak-js served locally, and a tiny API that stores one preference per
- * account, keyed by the token's sub. It uses only the JDK, so `java demo/DemoServer.java` runs it.
+ * The demo web app: static pages, keycloak-js and the client library (clients/js) served locally, and a tiny API that
+ * stores one preference per account, keyed by the token's sub. The API checks each access token itself, as an app's
+ * API should: the token's signature, issuer, client and expiry, and for a token bound to a device key (DPoP) the
+ * proof that comes with it (Nimbus OAuth 2.0 SDK). Run it with those jars on the class path (./demo/run.sh does):
+ * {@code java -cp 'target/demo-lib/*' demo/DemoServer.java}.
  *
  * Arguments: [port] [keycloak base url] [data dir]; defaults 3000, http://localhost:8080, target/demo.
  */
@@ -35,38 +56,40 @@ public class DemoServer {
     static final String KEYCLOAK_JS_VERSION = "26.2.4";
     static final String KEYCLOAK_JS_INTEGRITY = "sha512-PnXpR3ubETGOt0B/Qt2lxmPbkZr5bc3vlQsOqDoTPPQsZRp7JjhTKxlJ187uWh8qJhvBab6Gsjb06a8ayOPfuw==";
 
-    static final Pattern SUB = Pattern.compile("\"sub\"\\s*:\\s*\"([^\"]+)\"");
-    static final HttpClient HTTP = HttpClient.newHttpClient();
 
     public static void main(String[] args) throws Exception {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
         String keycloak = args.length > 1 ? args[1] : "http://localhost:8080";
         Path data = Path.of(args.length > 2 ? args[2] : "target/demo");
         Path app = Files.isDirectory(Path.of("demo/app")) ? Path.of("demo/app") : Path.of("app");
-        // The device-key module is the one in examples/, which an app copies as it is; the demo serves it from there.
-        Path deviceKeyModule = (Files.isDirectory(Path.of("examples")) ? Path.of("examples") : Path.of("../examples"))
-                .resolve("device-key.js");
+        // The client library as its package holds it; an app installs it (npm) and its bundler serves it the same way.
+        Path library = (Files.isDirectory(Path.of("clients")) ? Path.of("clients") : Path.of("../clients")).resolve("js/src");
         Files.createDirectories(data);
         byte[] keycloakJs = keycloakJs(data);
         Preferences preferences = new Preferences(data.resolve("preferences.properties"));
+        String origin = "http://localhost:" + port;
+        AccessTokens tokens = new AccessTokens(keycloak + "/realms/demo", "demo-app", origin);
 
         HttpServer server = HttpServer.create(new InetSocketAddress("localhost", port), 0);
         server.createContext("/vendor/keycloak-js/keycloak.js", exchange -> send(exchange, 200, "text/javascript", keycloakJs));
-        server.createContext("/device-key.js", exchange -> send(exchange, 200, "text/javascript", Files.readAllBytes(deviceKeyModule)));
+        server.createContext("/vendor/keycloak-anonymous-users/", exchange -> file(exchange, library.toAbsolutePath().normalize(),
+                "/vendor/keycloak-anonymous-users/"));
         server.createContext("/config.json", exchange -> send(exchange, 200, "application/json",
                 ("{\"url\":\"" + keycloak + "\",\"realm\":\"demo\",\"clientId\":\"demo-app\"}").getBytes(StandardCharsets.UTF_8)));
-        server.createContext("/api/preference", exchange -> preference(exchange, keycloak, preferences));
-        server.createContext("/", exchange -> file(exchange, app.toAbsolutePath().normalize()));
+        server.createContext("/api/preference", exchange -> preference(exchange, tokens, preferences));
+        server.createContext("/", exchange -> file(exchange, app.toAbsolutePath().normalize(), "/"));
         server.start();
         System.out.println("Demo app on http://localhost:" + port + " (Keycloak at " + keycloak + ", realm demo)");
     }
 
-    /** GET returns the caller's preference; PUT stores it. The caller is who Keycloak's userinfo says. */
-    static void preference(HttpExchange exchange, String keycloak, Preferences preferences) throws IOException {
-        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-        String sub = authorization == null ? null : subject(keycloak, authorization);
-        if (sub == null) {
-            send(exchange, 401, "application/json", "{\"error\":\"sign in first\"}".getBytes(StandardCharsets.UTF_8));
+    /** GET returns the caller's preference; PUT stores it. The caller is the sub of a checked access token. */
+    static void preference(HttpExchange exchange, AccessTokens tokens, Preferences preferences) throws IOException {
+        String sub;
+        try {
+            sub = tokens.subject(exchange);
+        } catch (Refusal refusal) {
+            exchange.getResponseHeaders().set("WWW-Authenticate", refusal.challenge());
+            send(exchange, 401, "application/json", refusal.json().getBytes(StandardCharsets.UTF_8));
             return;
         }
         if ("PUT".equals(exchange.getRequestMethod())) {
@@ -78,24 +101,99 @@ public class DemoServer {
         send(exchange, 200, "application/json", json.getBytes(StandardCharsets.UTF_8));
     }
 
-    static String subject(String keycloak, String authorization) {
-        try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(keycloak + "/realms/demo/protocol/openid-connect/userinfo"))
-                    .header("Authorization", authorization).GET().build();
-            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                return null;
-            }
-            Matcher matcher = SUB.matcher(response.body());
-            return matcher.find() ? matcher.group(1) : null;
-        } catch (IOException | InterruptedException e) {
-            return null;
+    /** A request the API refuses: 401 with the scheme and error it should come back with (RFC 6750, RFC 9449). */
+    static final class Refusal extends Exception {
+        final String scheme;
+        final String error;
+
+        Refusal(String scheme, String error, String description) {
+            super(description);
+            this.scheme = scheme;
+            this.error = error;
+        }
+
+        String challenge() {
+            String params = error == null ? "" : " error=\"" + error + "\", error_description=\"" + escape(getMessage()) + "\"";
+            return scheme + (scheme.equals("DPoP") ? " algs=\"ES256\"," : "") + params;
+        }
+
+        String json() {
+            return "{\"error\":\"" + (error == null ? "sign_in_first" : error) + "\",\"error_description\":\"" + escape(getMessage()) + "\"}";
         }
     }
 
-    static void file(HttpExchange exchange, Path root) throws IOException {
-        String path = URI.create(exchange.getRequestURI().toString()).getPath();
-        Path file = root.resolve(path.equals("/") ? "index.html" : path.substring(1)).normalize();
+    /**
+     * The API's check of an access token. Every token: signed by the realm's key (its JWKS), issued by the realm, to
+     * this app (azp), not expired. A token bound to a key ({@code cnf.jkt}) comes as {@code Authorization: DPoP} with
+     * exactly one DPoP proof, which must be signed by that key, name this request (htm, htu), be recent, be used
+     * once, and carry the token's hash (ath); a bound token sent as Bearer is refused, as a copied token would be.
+     */
+    static final class AccessTokens {
+        private final DefaultJWTProcessor<SecurityContext> tokens = new DefaultJWTProcessor<>();
+        private final DPoPProtectedResourceRequestVerifier proofs = new DPoPProtectedResourceRequestVerifier(
+                new HashSet<>(Set.of(JWSAlgorithm.ES256, JWSAlgorithm.RS256)), 60, 60, new InMemoryDPoPSingleUseChecker(120, 60));
+        private final String origin;
+
+        AccessTokens(String issuer, String clientId, String origin) throws IOException {
+            this.origin = origin;
+            tokens.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256,
+                    JWKSourceBuilder.create(URI.create(issuer + "/protocol/openid-connect/certs").toURL()).retrying(true).build()));
+            tokens.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
+                    new JWTClaimsSet.Builder().issuer(issuer).claim("azp", clientId).build(), Set.of("sub", "exp")));
+        }
+
+        String subject(HttpExchange exchange) throws Refusal {
+            List<String> authorization = exchange.getRequestHeaders().get("Authorization");
+            if (authorization == null || authorization.isEmpty()) {
+                throw new Refusal("Bearer", null, "sign in first");
+            }
+            String[] schemeAndToken = authorization.get(0).split(" ", 2);
+            String scheme = schemeAndToken[0];
+            String token = schemeAndToken.length == 2 ? schemeAndToken[1].trim() : "";
+            JWTClaimsSet claims;
+            try {
+                claims = tokens.process(token, null);
+            } catch (ParseException | BadJOSEException | JOSEException e) {
+                throw new Refusal(scheme.equalsIgnoreCase("DPoP") ? "DPoP" : "Bearer", "invalid_token", "The access token is not valid: " + e.getMessage());
+            }
+            Object jkt;
+            try {
+                jkt = claims.getJSONObjectClaim("cnf") == null ? null : claims.getJSONObjectClaim("cnf").get("jkt");
+            } catch (ParseException e) {
+                throw new Refusal("Bearer", "invalid_token", "The access token's cnf is not an object");
+            }
+            if (scheme.equalsIgnoreCase("Bearer")) {
+                if (jkt != null) {
+                    throw new Refusal("DPoP", "invalid_token", "This access token is bound to a key: send it as DPoP, with a proof by that key");
+                }
+                return claims.getSubject();
+            }
+            if (!scheme.equalsIgnoreCase("DPoP")) {
+                throw new Refusal("Bearer", "invalid_request", "Send the access token as Bearer or DPoP");
+            }
+            if (!(jkt instanceof String thumbprint)) {
+                throw new Refusal("Bearer", "invalid_token", "This access token is not bound to a key: send it as Bearer");
+            }
+            List<String> proof = exchange.getRequestHeaders().get("DPoP");
+            if (proof == null || proof.size() != 1) {
+                throw new Refusal("DPoP", "invalid_dpop_proof", "Send exactly one DPoP proof with a DPoP access token");
+            }
+            try {
+                proofs.verify(exchange.getRequestMethod(), URI.create(origin + exchange.getRequestURI().getPath()),
+                        new DPoPIssuer(thumbprint), SignedJWT.parse(proof.get(0)), new DPoPAccessToken(token),
+                        new JWKThumbprintConfirmation(new Base64URL(thumbprint)), (Nonce) null); // the demo asks for no DPoP nonce
+            } catch (ParseException | InvalidDPoPProofException | JOSEException e) {
+                throw new Refusal("DPoP", "invalid_dpop_proof", "The DPoP proof is not valid: " + e.getMessage());
+            } catch (AccessTokenValidationException e) {
+                throw new Refusal("DPoP", "invalid_token", "The DPoP proof does not go with this access token: " + e.getMessage());
+            }
+            return claims.getSubject();
+        }
+    }
+
+    static void file(HttpExchange exchange, Path root, String prefix) throws IOException {
+        String path = URI.create(exchange.getRequestURI().toString()).getPath().substring(prefix.length());
+        Path file = root.resolve(path.isEmpty() ? "index.html" : path).normalize();
         if (!file.startsWith(root) || !Files.isRegularFile(file)) {
             file = root.resolve("index.html"); // the app handles its own routes, e.g. the OIDC callback
         }

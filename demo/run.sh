@@ -39,7 +39,7 @@ trap stop INT TERM EXIT
 KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin \
   "$keycloak"bin/kc.sh start-dev --import-realm --http-port="$keycloak_port" &
 pids+=($!)
-java demo/DemoServer.java "$app_port" "http://localhost:$keycloak_port" target/demo &
+java -cp "target/demo-lib/*" demo/DemoServer.java "$app_port" "http://localhost:$keycloak_port" target/demo &
 pids+=($!)
 
 until (exec 3<>/dev/tcp/127.0.0.1/"$keycloak_port") 2>/dev/null && (exec 3<>/dev/tcp/127.0.0.1/"$app_port") 2>/dev/null; do

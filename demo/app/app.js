@@ -1,12 +1,15 @@
-// The demo app: keycloak-js with one extra line for guests, loginHint: 'anonymous'; "Remember this device": a
-// WebCrypto key in IndexedDB and the device-key grant; and "Sign up to keep your account": the application-initiated
-// action promote-anonymous, which turns the guest into a regular user with the same sub.
-import Keycloak from "/vendor/keycloak-js/keycloak.js";
-import { createDeviceKey, promotionLoginHint, signInWithDeviceKey } from "/device-key.js";
-import { forgetDeviceKey, loadDeviceKey, saveDeviceKey } from "/device-key-store.js";
+// The demo app. keycloak-js does what happens in the browser: "Continue as guest" (one extra line, loginHint:
+// 'anonymous'), sign in, and "Sign up to keep your account" (the action promote-anonymous, same account, same sub).
+// The client library keycloak-anonymous-users does "Remember this device": a key in IndexedDB that no script can read,
+// tokens bound to it (DPoP) that the library refreshes, and the proof that goes with each call to the API.
+import Keycloak from "keycloak-js";
+import { AnonymousUsersError, DeviceGuest } from "keycloak-anonymous-users";
 
 const config = await (await fetch("/config.json")).json();
 const keycloak = new Keycloak(config);
+const device = new DeviceGuest(config);
+/** The session of this device's guest when it signed in with its key; keycloak-js holds every other session. */
+let deviceSession = null;
 const $ = (id) => document.getElementById(id);
 
 function show(error) {
@@ -15,31 +18,35 @@ function show(error) {
 }
 
 async function api(method, body) {
-  await keycloak.updateToken(30);
-  const response = await fetch("/api/preference", {
-    method,
-    headers: { Authorization: `Bearer ${keycloak.token}` },
-    body,
-  });
-  if (!response.ok) throw new Error(`The API answered ${response.status}`);
-  return response.json();
+  let response;
+  if (deviceSession) {
+    response = await deviceSession.fetch("/api/preference", { method, body }); // Authorization: DPoP, and a proof
+  } else {
+    await keycloak.updateToken(30);
+    response = await fetch("/api/preference", { method, headers: { Authorization: `Bearer ${keycloak.token}` }, body });
+  }
+  const answer = await response.json();
+  if (!response.ok) throw new Error(`The API answered ${response.status}: ${answer.error_description ?? answer.error}`);
+  return answer;
 }
 
 async function render() {
-  $("signed-out").hidden = keycloak.authenticated;
-  $("signed-in").hidden = !keycloak.authenticated;
-  if (!keycloak.authenticated) return;
-  const token = keycloak.idTokenParsed;
+  const signedIn = Boolean(deviceSession) || keycloak.authenticated;
+  $("signed-out").hidden = signedIn;
+  $("signed-in").hidden = !signedIn;
+  if (!signedIn) return;
+  const token = deviceSession ? deviceSession.claims : keycloak.idTokenParsed;
   $("sub").textContent = token.sub;
   $("is-anonymous").textContent = String(token.is_anonymous);
   $("username").textContent = token.preferred_username;
   $("email").textContent = token.email ?? "none";
+  $("tokens").textContent = deviceSession ? `${deviceSession.tokenType}, bound to this device's key` : "Bearer";
   $("sign-up").hidden = token.is_anonymous !== true;
   // Present only at the sign-in that replaced a guest ("Sign in to that account instead"): a real app's back end
   // would now move the data of that guest to this account.
   $("replaced-guest").textContent = token.anonymous_sub ?? "";
   $("replaced-guest-line").hidden = !token.anonymous_sub;
-  const remembered = Boolean(await loadDeviceKey());
+  const remembered = await device.hasKey();
   $("device").textContent = remembered ? "remembered" : "not remembered";
   $("sign-out").textContent = remembered ? "Sign out and forget this device" : "Sign out";
   const saved = await api("GET");
@@ -49,32 +56,29 @@ async function render() {
 $("continue-as-guest").addEventListener("click", () => keycloak.login({ loginHint: "anonymous" }));
 $("sign-in").addEventListener("click", () => keycloak.login());
 // The guest signs up: same account, same sub, so everything saved stays. A remembered device has no browser
-// session, so its key signs the guest in on the way (the device-key login hint with the action promote).
+// session, so its key signs the guest in on the way (the device's promotion login hint).
 $("sign-up").addEventListener("click", async () => {
   try {
-    const remembered = await loadDeviceKey();
-    const loginHint = remembered ? await promotionLoginHint(config, remembered) : undefined;
+    const loginHint = deviceSession ? await device.promotionLoginHint() : undefined;
     await keycloak.login({ action: "promote-anonymous", loginHint });
   } catch (e) {
     show(e.message);
   }
 });
 $("sign-out").addEventListener("click", async () => {
-  await forgetDeviceKey();
+  if (deviceSession) {
+    deviceSession = null;
+    await device.forget(); // ends the device's session at Keycloak and removes its key
+    await render();
+    return;
+  }
+  await device.forget();
   keycloak.logout({ redirectUri: window.location.origin + "/" });
 });
-
-// Keycloak-js takes tokens from any grant; it refreshes them with the refresh token as usual.
-async function startWithDeviceKey(keyPair) {
-  const tokens = await signInWithDeviceKey(config, keyPair);
-  await keycloak.init({ token: tokens.access_token, refreshToken: tokens.refresh_token, idToken: tokens.id_token,
-    checkLoginIframe: false, pkceMethod: "S256" });
-}
-
 $("remember-device").addEventListener("click", async () => {
   try {
-    await saveDeviceKey(await createDeviceKey());
-    window.location.reload(); // the page signs in with the remembered key as it loads
+    deviceSession = await device.signIn(); // makes the key and the guest; the same guest on every later visit
+    await render();
   } catch (e) {
     show(e.message);
   }
@@ -93,7 +97,7 @@ $("preference-form").addEventListener("submit", async (event) => {
 keycloak.onAuthError = (error) => show(error?.error_description ?? "");
 // After a promotion the device key is removed from the account: forget it here too.
 keycloak.onActionUpdate = async (status, action) => {
-  if (action === "promote-anonymous" && status === "success") await forgetDeviceKey();
+  if (action === "promote-anonymous" && status === "success") await device.forget();
   if (action === "promote-anonymous" && status === "error") show("This account cannot be promoted.");
 };
 const returningFromKeycloak = /[#&?]state=/.test(window.location.href);
@@ -102,14 +106,22 @@ const returningFromKeycloak = /[#&?]state=/.test(window.location.href);
 const returnedWithoutCode = returningFromKeycloak && !/[#&?]code=/.test(window.location.href);
 
 try {
-  const remembered = await loadDeviceKey();
-  if (remembered && (!returningFromKeycloak || returnedWithoutCode)) {
+  if (await device.hasKey() && (!returningFromKeycloak || returnedWithoutCode)) {
     if (returnedWithoutCode) window.history.replaceState(null, "", window.location.pathname);
-    await startWithDeviceKey(remembered); // a remembered device signs in silently, as the same guest
+    deviceSession = await device.signIn({ create: false }); // a remembered device signs in silently, as the same guest
   } else {
     await keycloak.init({ onLoad: "check-sso", pkceMethod: "S256", checkLoginIframe: false });
   }
   await render();
 } catch (e) {
-  show(`Could not reach Keycloak: ${e?.error ?? e?.message ?? e}`);
+  if (e instanceof AnonymousUsersError && e.reason === "device-key-revoked") {
+    // The guest of this device is gone (deleted by an admin, or signed up on another page): start afresh.
+    await device.forget();
+    deviceSession = null;
+    await keycloak.init({ checkLoginIframe: false, pkceMethod: "S256" });
+    await render();
+    show("This device's guest no longer exists, so the device was forgotten.");
+  } else {
+    show(e instanceof AnonymousUsersError ? e.message : `Could not reach Keycloak: ${e?.error ?? e?.message ?? e}`);
+  }
 }

@@ -87,13 +87,17 @@ public final class DeviceKeyError extends Exception {
         return getMessage();
     }
 
-    /** The answer of an endpoint: HTTP 400, or 429 with {@code Retry-After} for a limit; the OAuth error body. */
+    /**
+     * The answer of an endpoint: HTTP 400, or 429 with {@code Retry-After} for a limit; the OAuth error body. Browsers
+     * show a script {@code Retry-After} only when CORS exposes it, so it is exposed to the client's web origins.
+     */
     public Response response(Cors cors) {
         Response.ResponseBuilder answer = Response.status(isLimit() ? 429 : 400)
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(new OAuth2ErrorRepresentation(error, description()));
         if (isLimit()) {
             answer.header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
+            cors.exposedHeaders(HttpHeaders.RETRY_AFTER);
         }
         return cors.add(answer);
     }

@@ -3,8 +3,13 @@ package dev.anonymoususers.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -14,6 +19,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anonymoususers.testing.AdminApi;
 import dev.anonymoususers.testing.Browser;
+import dev.anonymoususers.testing.DeviceAssertions;
+import dev.anonymoususers.testing.DeviceKeyClient;
+import dev.anonymoususers.testing.DpopProofs;
 import dev.anonymoususers.testing.KeycloakServer;
 import dev.anonymoususers.testing.WithKeycloak;
 import org.junit.jupiter.api.AfterAll;
@@ -51,6 +59,7 @@ class DemoAppBrowserIT {
         Files.createDirectories(data);
         Files.deleteIfExists(data.resolve("preferences.properties"));
         demo = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("demo.classpath"),
                 demoDir.resolve("DemoServer.java").toString(), Integer.toString(port), server.baseUrl(), data.toString()))
                 .directory(demoDir.getParent().toFile())
                 .redirectErrorStream(true)
@@ -76,6 +85,7 @@ class DemoAppBrowserIT {
             assertThat(sub).isNotBlank();
             browser.awaitText(By.id("is-anonymous"), "true");
             assertThat(browser.await(By.id("username")).getText()).startsWith("guest-");
+            browser.awaitText(By.id("tokens"), "Bearer"); // keycloak-js: a web guest's tokens are not bound
 
             browser.await(By.id("preference")).sendKeys("teal");
             browser.await(By.id("save-preference")).click();
@@ -111,6 +121,7 @@ class DemoAppBrowserIT {
             sub = browser.await(By.id("sub")).getText();
             browser.awaitText(By.id("device"), "remembered");
             browser.awaitText(By.id("is-anonymous"), "true");
+            browser.awaitText(By.id("tokens"), "DPoP, bound to this device's key");
             browser.await(By.id("preference")).sendKeys("amber");
             browser.await(By.id("save-preference")).click();
             browser.awaitText(By.id("saved-preference"), "amber");
@@ -123,8 +134,9 @@ class DemoAppBrowserIT {
             restarted.open(appUrl);
 
             restarted.awaitText(By.id("sub"), sub);
-            restarted.awaitText(By.id("saved-preference"), "amber");
+            restarted.awaitText(By.id("saved-preference"), "amber"); // read through the API with a bound token and its proof
             restarted.awaitText(By.id("is-anonymous"), "true");
+            restarted.awaitText(By.id("tokens"), "DPoP, bound to this device's key");
         } finally {
             Browser.deleteProfile(profile);
         }
@@ -239,6 +251,7 @@ class DemoAppBrowserIT {
             browser.awaitText(By.id("is-anonymous"), "false");
             assertThat(browser.await(By.id("sub")).getText()).isEqualTo(sub);
             browser.awaitText(By.id("device"), "not remembered");
+            browser.awaitText(By.id("saved-preference"), "nothing yet"); // the API answers the promoted account
         }
     }
 
@@ -256,6 +269,65 @@ class DemoAppBrowserIT {
             assertThat(browser.await(By.id("device")).getText()).isEqualTo("remembered");
             assertThat(browser.driver().findElement(By.id("error")).isDisplayed()).as("no error shown").isFalse();
         }
+    }
+
+    /** A bound token from the demo realm, as a device gets it: signed in with its key, with a proof by that key. */
+    private String boundAccessToken(KeycloakServer server, KeyPair key) {
+        DeviceKeyClient device = new DeviceKeyClient(server, "demo", "demo-app");
+        DeviceKeyClient.Answer answer = device.signIn(DeviceAssertions.signedBy(key).challenge(device.challenge()).action("auth").build(),
+                DpopProofs.proof(key, "POST", device.tokenUrl(), null));
+        assertThat(answer.body().path("token_type").asText()).as(answer.body().toString()).isEqualTo("DPoP");
+        return answer.body().get("access_token").asText();
+    }
+
+    private HttpResponse<String> callApi(String method, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(appUrl + "/api/preference"))
+                .method(method, method.equals("PUT") ? HttpRequest.BodyPublishers.ofString("stolen") : HttpRequest.BodyPublishers.noBody());
+        headers.forEach(request::header);
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * The demo's API checks a bound token as an app's API should: someone who copied the token but has not the key, or
+     * who replays, redirects or strips a proof, gets 401 with the reason, and nothing is saved for the account.
+     */
+    @Test
+    void theDemoApiAcceptsABoundTokenOnlyWithAFreshProofByItsKeyForThisRequest(KeycloakServer server) throws Exception {
+        KeyPair key = DeviceAssertions.ecP256();
+        String token = boundAccessToken(server, key);
+        String api = appUrl + "/api/preference";
+        String proof = DpopProofs.proof(key, "PUT", api, token);
+
+        HttpResponse<String> right = callApi("PUT", Map.of("Authorization", "DPoP " + token, "DPoP", proof));
+        Map<String, HttpResponse<String>> refused = new java.util.LinkedHashMap<>();
+        refused.put("the same proof again", callApi("PUT", Map.of("Authorization", "DPoP " + token, "DPoP", proof)));
+        refused.put("the token as Bearer", callApi("PUT", Map.of("Authorization", "Bearer " + token)));
+        refused.put("no proof", callApi("PUT", Map.of("Authorization", "DPoP " + token)));
+        refused.put("a proof by another key", callApi("PUT", Map.of("Authorization", "DPoP " + token,
+                "DPoP", DpopProofs.proof(DeviceAssertions.ecP256(), "PUT", api, token))));
+        refused.put("a proof for another URL", callApi("PUT", Map.of("Authorization", "DPoP " + token,
+                "DPoP", DpopProofs.proof(key, "PUT", appUrl + "/api/other", token))));
+        refused.put("a proof for another method", callApi("PUT", Map.of("Authorization", "DPoP " + token,
+                "DPoP", DpopProofs.proof(key, "GET", api, token))));
+        refused.put("a proof without the token's hash", callApi("PUT", Map.of("Authorization", "DPoP " + token,
+                "DPoP", DpopProofs.proof(key, "PUT", api, null))));
+        refused.put("a proof ten minutes old", callApi("PUT", Map.of("Authorization", "DPoP " + token,
+                "DPoP", DpopProofs.proof(key, "PUT", api, token, System.currentTimeMillis() / 1000 - 600, java.util.UUID.randomUUID().toString()))));
+        refused.put("a token changed by one character", callApi("PUT", Map.of("Authorization", "DPoP " + token.substring(0, token.length() - 2) + "xx",
+                "DPoP", DpopProofs.proof(key, "PUT", api, token))));
+
+        assertThat(right.statusCode()).as(right.body()).isEqualTo(200);
+        assertThat(AdminApi.read(right.body()).get("preference").asText()).isEqualTo("stolen");
+        String sub = AdminApi.read(right.body()).get("sub").asText();
+        refused.forEach((what, answer) -> {
+            assertThat(answer.statusCode()).as(what + ": " + answer.body()).isEqualTo(401);
+            assertThat(answer.headers().firstValue("WWW-Authenticate")).as(what).hasValueSatisfying(
+                    challenge -> assertThat(challenge).containsAnyOf("invalid_token", "invalid_dpop_proof"));
+        });
+        System.out.println("The demo API's answers to a copied bound token: " + refused.entrySet().stream()
+                .map(entry -> entry.getKey() + " -> " + AdminApi.read(entry.getValue().body()).get("error").asText()).toList());
+        HttpResponse<String> read = callApi("GET", Map.of("Authorization", "DPoP " + token, "DPoP", DpopProofs.proof(key, "GET", api, token)));
+        assertThat(AdminApi.read(read.body()).get("sub").asText()).isEqualTo(sub);
     }
 
     private void awaitListening(int port, Path log) throws IOException, InterruptedException {

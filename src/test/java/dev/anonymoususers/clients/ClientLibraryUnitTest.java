@@ -1,0 +1,58 @@
+package dev.anonymoususers.clients;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.anonymoususers.testing.AdminApi;
+import dev.anonymoususers.testing.Commands;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The client library's unit tests (clients/js/test, Node.js's own test runner, jose as the checker), each reported
+ * as a test of its own. Its dev dependencies are installed from package-lock.json first when they are missing.
+ */
+class ClientLibraryUnitTest {
+
+    static final Path LIBRARY = Path.of(System.getProperty("clients.dir", "clients/js"));
+
+    @TestFactory
+    Stream<DynamicTest> theLibrarysNodeTests() throws Exception {
+        if (!Files.exists(LIBRARY.resolve("node_modules/.package-lock.json"))) {
+            Commands.lastLine(List.of("npm", "ci", "--no-audit", "--no-fund"), LIBRARY);
+        }
+        List<String> command = new ArrayList<>(List.of("node", "--test",
+                "--test-reporter=" + Path.of("src/test/js/node-test-reporter.mjs").toAbsolutePath().toUri(),
+                "--test-reporter-destination=stdout"));
+        try (Stream<Path> files = Files.list(LIBRARY.resolve("test"))) {
+            files.filter(file -> file.toString().endsWith(".test.js")).sorted().forEach(file -> command.add(LIBRARY.relativize(file).toString()));
+        }
+        Commands.Ended ended = Commands.execute(command, LIBRARY);
+
+        List<DynamicTest> tests = new ArrayList<>();
+        ended.output().lines().filter(line -> line.startsWith("{")).map(AdminApi::read).forEach(result -> tests.add(
+                DynamicTest.dynamicTest(Path.of(result.get("file").asText()).getFileName() + ": " + result.get("name").asText(),
+                        () -> check(result))));
+        assertThat(tests).as("Node.js ran tests:\n" + ended.output()).isNotEmpty();
+        // A test file that cannot even load fails the run without a test of its own.
+        tests.add(DynamicTest.dynamicTest("Node.js's test runner ended without a failure",
+                () -> assertThat(ended.exitValue()).as(ended.output()).isZero()));
+        return tests.stream();
+    }
+
+    private static void check(JsonNode result) {
+        switch (result.get("outcome").asText()) {
+            case "passed" -> {
+            }
+            case "skipped" -> fail("skipped: no test of the library may be skipped");
+            default -> fail(result.get("error").asText());
+        }
+    }
+}
