@@ -10,18 +10,21 @@ import { DeviceSession } from "./device-session.js";
 export const DEVICE_KEY_GRANT = "urn:anonymous-users:params:oauth:grant-type:device-key";
 
 /**
- * What the server answers when the device's clock is off: its one-request assertion (60 s allowed) or, for bound
- * tokens, its DPoP proof (Keycloak allows a few seconds). Either way a challenge tells the device the server's time.
+ * The refusals of a one-request sign-in that a challenge gets past: the device's clock is off (its assertion may be
+ * 60 s off; bound, its DPoP proof only a few seconds), and a key past its own limit of one-request sign-ins (the
+ * challenge form is not limited per key). The challenge also tells the device the server's time.
  */
-function clockIsOff(error) {
+function aChallengeHelps(error) {
   return (error.error === "invalid_grant" && /signs a challenge instead/.test(error.errorDescription))
-      || (error.error === "invalid_request" && /DPoP proof is not active/.test(error.errorDescription));
+      || (error.error === "invalid_request" && /DPoP proof is not active/.test(error.errorDescription))
+      || (error.status === 429 && /\(jti-per-key-per-minute\)/.test(error.errorDescription));
 }
 
 export class DeviceGuest {
   #keyStore;
   #fetch;
   #session = null;
+  #keyTurn = Promise.resolve();
 
   constructor({ url, realm, clientId, keyStore = undefined, bind = true, scope = undefined, fetch: fetchImpl = undefined }) {
     for (const [name, value] of Object.entries({ url, realm, clientId })) {
@@ -49,12 +52,21 @@ export class DeviceGuest {
     return Boolean(await this.#keyStore.load());
   }
 
-  /** The key pair, made and kept on the first call when create is true. */
-  async #keyPair(create) {
+  /**
+   * The key pair, made and kept on the first call when create is true. The calls of one guest take turns, so calls
+   * at once make one key; the key is loaded again after saving, so when another tab's key was kept first, both use it.
+   */
+  #keyPair(create) {
+    const turn = this.#keyTurn.then(() => this.#loadOrCreateKeyPair(create));
+    this.#keyTurn = turn.catch(() => {});
+    return turn;
+  }
+
+  async #loadOrCreateKeyPair(create) {
     let keyPair = await this.#keyStore.load();
     if (!keyPair && create) {
-      keyPair = await createDeviceKeyPair();
-      await this.#keyStore.save(keyPair);
+      await this.#keyStore.save(await createDeviceKeyPair());
+      keyPair = await this.#keyStore.load();
     }
     if (!keyPair) {
       throw new AnonymousUsersError("no-device-key", "This device holds no device key: it never signed a guest in, or it was forgotten");
@@ -69,7 +81,7 @@ export class DeviceGuest {
 
   /**
    * Signs the device's guest in: one request with an assertion of its own (the first one creates the guest), and a
-   * challenge first only when the server says the clock is off. With create false, a device without a key fails
+   * challenge first only when the server says the clock is off or the key signed in too often. With create false, a device without a key fails
    * with no-device-key instead of becoming a new guest.
    */
   async signIn({ create = true } = {}) {
@@ -82,7 +94,7 @@ export class DeviceGuest {
     try {
       return await this.#exchange(keyPair, null);
     } catch (error) {
-      if (!(error instanceof AnonymousUsersError) || !clockIsOff(error)) throw error;
+      if (!(error instanceof AnonymousUsersError) || !aChallengeHelps(error)) throw error;
       return this.#exchange(keyPair, await this.#challenge());
     }
   }

@@ -1,6 +1,6 @@
 // Where a device keeps its key pair. The browser's store is IndexedDB, which keeps a non-extractable CryptoKey as it
 // is: scripts can sign with it, nobody can read it out. Any other place (a Node.js app's, a test's) is an object with
-// the same three methods.
+// the same three methods; a store may keep a key it already holds instead of the one saved (the guest loads it again).
 
 const DATABASE = "keycloak-anonymous-users";
 const STORE = "device-keys";
@@ -25,21 +25,31 @@ async function inStore(mode, action) {
     return await new Promise((resolve, reject) => {
       const transaction = db.transaction(STORE, mode);
       const request = action(transaction.objectStore(STORE));
-      // Resolved when the transaction is committed, so a key saved is a key kept.
+      // Resolved when the transaction is committed, so a key saved is a key kept. A failed request (an add where a
+      // key is kept already) aborts the transaction: its own error says why.
       transaction.oncomplete = () => resolve(request.result);
-      transaction.onerror = () => reject(transaction.error);
-      transaction.onabort = () => reject(transaction.error);
+      request.onerror = () => reject(request.error);
+      transaction.onabort = () => reject(request.error ?? transaction.error);
     });
   } finally {
     db.close();
   }
 }
 
-/** The browser's store: one key pair per entry, in IndexedDB database keycloak-anonymous-users. */
+/**
+ * The browser's store: one key pair per entry, in IndexedDB database keycloak-anonymous-users. A key already kept
+ * is never replaced: when two tabs make a device's first key at once, the first saved wins and both use it.
+ */
 export function indexedDbKeyStore(entry) {
   return {
     load: () => inStore("readonly", (store) => store.get(entry)),
-    save: (keyPair) => inStore("readwrite", (store) => store.put(keyPair, entry)),
+    save: async (keyPair) => {
+      try {
+        await inStore("readwrite", (store) => store.add(keyPair, entry));
+      } catch (error) {
+        if (error?.name !== "ConstraintError") throw error;
+      }
+    },
     remove: () => inStore("readwrite", (store) => store.delete(entry)),
   };
 }

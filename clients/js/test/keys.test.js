@@ -42,3 +42,15 @@ test("a server that cannot be reached is a network-error that says where", async
 
   await assert.rejects(guest.signIn(), (error) => error.reason === "network-error" && error.message.includes("http://127.0.0.1:9/realms/demo"));
 });
+
+test("sign-ins at once on a new device share one new key", async () => {
+  let saves = 0;
+  const kept = memoryKeyStore();
+  const keyStore = { load: kept.load, remove: kept.remove, save: async (keyPair) => { saves += 1; await kept.save(keyPair); } };
+  const guest = new DeviceGuest({ url: "http://127.0.0.1:9", realm: "demo", clientId: "app", keyStore });
+
+  const outcomes = await Promise.allSettled([guest.signIn(), guest.signIn(), guest.signIn()]);
+
+  assert.deepEqual(outcomes.map((outcome) => outcome.reason?.reason), ["network-error", "network-error", "network-error"]);
+  assert.equal(saves, 1);
+});

@@ -2,7 +2,8 @@
 // the same way in Node.js (client-library-driver.mjs) and in Chromium (client-library-page.html).
 
 /** An error as JSON: the library's own fields, or what any other error said. */
-export function errorJson(error) {
+export function errorJson(thrown) {
+  const error = thrown ?? { name: "null", message: "null was thrown" };
   const { name, reason = null, status = null, error: oauthError = null, errorDescription = null, retryAfterSeconds = null, url = null } = error;
   return { name, reason, status, error: oauthError, errorDescription, retryAfterSeconds, url, message: String(error.message), isLibraryError: error instanceof Error };
 }
@@ -89,6 +90,17 @@ export function clientLibraryOps(lib, { defaultKeyStore }) {
     },
     async promotionLoginHint({ guest: name }) {
       return { loginHint: await guest(name).promotionLoginHint() };
+    },
+    /** Saves two new keys under one entry of the browser's store, one after the other, as two tabs might. */
+    async saveTwoKeys({ entry }) {
+      const store = lib.indexedDbKeyStore(entry);
+      const [first, second] = [await lib.createDeviceKeyPair(), await lib.createDeviceKeyPair()];
+      await store.save(first);
+      await store.save(second);
+      const publicJwk = async (keyPair) => JSON.stringify(await crypto.subtle.exportKey("jwk", keyPair.publicKey));
+      const kept = await publicJwk(await store.load());
+      await store.remove();
+      return { keptFirst: kept === await publicJwk(first), keptSecond: kept === await publicJwk(second) };
     },
     async clockOffset({ guest: name }) {
       return { clockOffset: guest(name).clockOffset };

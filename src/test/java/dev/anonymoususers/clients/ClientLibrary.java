@@ -121,7 +121,8 @@ abstract class ClientLibrary implements AutoCloseable {
                 browser.driver().manage().timeouts().scriptTimeout(Duration.ofSeconds(90));
                 Object answered = ((JavascriptExecutor) browser.driver()).executeAsyncScript(
                         "const done = arguments[arguments.length - 1];"
-                                + "window.callLibrary(arguments[0], JSON.parse(arguments[1])).then((a) => done(JSON.stringify(a)));",
+                                + "window.callLibrary(arguments[0], JSON.parse(arguments[1])).then((a) => done(JSON.stringify(a)),"
+                                + " (e) => done(JSON.stringify({ ok: false, error: { name: 'Error', message: String(e) } })));",
                         op, AdminApi.JSON.writeValueAsString(args));
                 return AdminApi.read((String) answered);
             } catch (IOException e) {

@@ -80,6 +80,14 @@ class ClientLibraryInChromiumIT extends ClientLibraryScenarios {
     }
 
     @Test
+    void aKeyKeptInIndexedDbIsNeverReplacedSoTwoTabsMakingTheFirstKeyShareOne() {
+        JsonNode kept = library.call("saveTwoKeys", Map.of("entry", "two-tabs"));
+
+        assertThat(kept.get("keptFirst").asBoolean()).as("the key saved first is kept; the guest loads it again after saving").isTrue();
+        assertThat(kept.get("keptSecond").asBoolean()).isFalse();
+    }
+
+    @Test
     void forgettingRemovesTheKeyFromIndexedDb() {
         guest("device");
         signIn("device");

@@ -192,6 +192,19 @@ abstract class ClientLibraryScenarios {
     }
 
     @Test
+    void aDeviceThatSignsInMoreOftenThanItsKeysLimitGoesOnWithChallenges() {
+        guest("device");
+        String sub = signIn("device").get("sub").asText();
+
+        for (int i = 0; i < 34; i++) { // the server allows a key 30 one-request sign-ins a minute
+            assertThat(signIn("device").get("sub").asText()).isEqualTo(sub);
+        }
+
+        assertThat(admin.events(realm, "LOGIN_ERROR").toString()).as("the key's limit was reached, and a challenge took over")
+                .contains("anonymous_key_limit");
+    }
+
+    @Test
     void forgettingTheDeviceEndsItsSessionAndRemovesItsKey() {
         guest("device");
         String sub = signIn("device").get("sub").asText();
