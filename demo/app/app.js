@@ -76,6 +76,7 @@ $("sign-out").addEventListener("click", async () => {
   keycloak.logout({ redirectUri: window.location.origin + "/" });
 });
 $("remember-device").addEventListener("click", async () => {
+  show("");
   try {
     deviceSession = await device.signIn(); // makes the key and the guest; the same guest on every later visit
     await render();
@@ -108,6 +109,8 @@ const returnedWithoutCode = returningFromKeycloak && !/[#&?]code=/.test(window.l
 try {
   if (await device.hasKey() && (!returningFromKeycloak || returnedWithoutCode)) {
     if (returnedWithoutCode) window.history.replaceState(null, "", window.location.pathname);
+    // keycloak-js is made ready (its sign-up needs it) but checks no session: the device has its own.
+    await keycloak.init({ pkceMethod: "S256", checkLoginIframe: false });
     deviceSession = await device.signIn({ create: false }); // a remembered device signs in silently, as the same guest
   } else {
     await keycloak.init({ onLoad: "check-sso", pkceMethod: "S256", checkLoginIframe: false });
@@ -118,7 +121,6 @@ try {
     // The guest of this device is gone (deleted by an admin, or signed up on another page): start afresh.
     await device.forget();
     deviceSession = null;
-    await keycloak.init({ checkLoginIframe: false, pkceMethod: "S256" });
     await render();
     show("This device's guest no longer exists, so the device was forgotten.");
   } else {

@@ -255,6 +255,56 @@ class DemoAppBrowserIT {
         }
     }
 
+    /** A visitor who comes back later (cookies gone, browser restarted) signs up with the remembered device's key. */
+    @Test
+    void rememberedDeviceComingBackAfterTheBrowserRestartedSignsUp() {
+        String name = "back-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        Path profile = Browser.newProfile();
+        String sub;
+        try (Browser browser = Browser.withProfile(profile)) {
+            sub = rememberThisDevice(browser);
+            browser.await(By.id("preference")).sendKeys("coral");
+            browser.await(By.id("save-preference")).click();
+            browser.awaitText(By.id("saved-preference"), "coral");
+            browser.clearAllCookies();
+        }
+        try (Browser restarted = Browser.withProfile(profile)) {
+            restarted.open(appUrl);
+            restarted.awaitText(By.id("sub"), sub);
+            restarted.awaitText(By.id("tokens"), "DPoP, bound to this device's key");
+
+            restarted.await(By.id("sign-up")).click();
+            restarted.await(By.id("kc-promote-anonymous-form"));
+            restarted.fill(signUp(name));
+            restarted.await(By.id("kc-promote")).click();
+
+            restarted.awaitText(By.id("is-anonymous"), "false");
+            assertThat(restarted.await(By.id("sub")).getText()).isEqualTo(sub);
+            restarted.awaitText(By.id("saved-preference"), "coral");
+            restarted.awaitText(By.id("device"), "not remembered");
+            restarted.awaitText(By.id("tokens"), "Bearer");
+        } finally {
+            Browser.deleteProfile(profile);
+        }
+    }
+
+    /** The guest of a remembered device was deleted by an admin: the page forgets the device and says so. */
+    @Test
+    void aRememberedDeviceWhoseGuestWasDeletedIsForgottenWithAWordWhy(AdminApi admin) {
+        try (Browser browser = new Browser()) {
+            String sub = rememberThisDevice(browser);
+            admin.send("DELETE", "/admin/realms/demo/users/" + sub, null);
+
+            browser.open(appUrl);
+
+            browser.awaitText(By.id("error"), "This device's guest no longer exists, so the device was forgotten.");
+            browser.await(By.id("remember-device"));
+            browser.await(By.id("remember-device")).click();
+            browser.awaitText(By.id("device"), "remembered");
+            assertThat(browser.await(By.id("sub")).getText()).as("a new guest with a new key").isNotEqualTo(sub);
+        }
+    }
+
     /** A cancelled device sign-up leaves the browser no session of the guest; the device signs it in again. */
     @Test
     void rememberedDeviceThatCancelsItsSignUpIsTheSameGuestAgain() {
