@@ -124,7 +124,7 @@ public class DemoServer {
 
     /**
      * The API's check of an access token. Every token: signed by the realm's key (its JWKS), issued by the realm, to
-     * this app (azp), not expired. A token bound to a key ({@code cnf.jkt}) comes as {@code Authorization: DPoP} with
+     * this app (azp), not expired, an access token (typ Bearer or DPoP, not an ID token). A token bound to a key ({@code cnf.jkt}) comes as {@code Authorization: DPoP} with
      * exactly one DPoP proof, which must be signed by that key, name this request (htm, htu), be recent, be used
      * once, and carry the token's hash (ath); a bound token sent as Bearer is refused, as a copied token would be.
      */
@@ -155,6 +155,10 @@ public class DemoServer {
                 claims = tokens.process(token, null);
             } catch (ParseException | BadJOSEException | JOSEException e) {
                 throw new Refusal(scheme.equalsIgnoreCase("DPoP") ? "DPoP" : "Bearer", "invalid_token", "The access token is not valid: " + e.getMessage());
+            }
+            // The realm signs ID tokens with the same key and for the same azp: only an access token opens the API.
+            if (!List.of("Bearer", "DPoP").contains(claims.getClaim("typ"))) {
+                throw new Refusal("Bearer", "invalid_token", "This is not an access token");
             }
             Object jkt;
             try {

@@ -7,12 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.anonymoususers.testing.AdminApi;
 import dev.anonymoususers.testing.Commands;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -45,6 +48,21 @@ class ClientLibraryUnitTest {
         tests.add(DynamicTest.dynamicTest("Node.js's test runner ended without a failure",
                 () -> assertThat(ended.exitValue()).as(ended.output()).isZero()));
         return tests.stream();
+    }
+
+    /** The package's version is the one the changelog is at, and the one the install instructions name. */
+    @Test
+    void thePackageVersionIsTheChangelogsAndTheInstallInstructionsName() throws Exception {
+        String version = AdminApi.read(Files.readString(LIBRARY.resolve("package.json"))).get("version").asText();
+        String changelog = Files.readString(LIBRARY.resolve("../../CHANGELOG.md"));
+        Matcher current = Pattern.compile("^## (\\S+)", Pattern.MULTILINE).matcher(changelog);
+
+        assertThat(current.find()).isTrue();
+        assertThat(version).isEqualTo(current.group(1));
+        for (Path doc : List.of(LIBRARY.resolve("README.md"), LIBRARY.resolve("../../README.md"))) {
+            assertThat(Files.readString(doc)).as(doc.toString()).contains("keycloak-anonymous-users-" + version + ".tgz")
+                    .doesNotContainPattern("keycloak-anonymous-users-(?!" + Pattern.quote(version) + "\\.tgz)[0-9.]+\\.tgz");
+        }
     }
 
     private static void check(JsonNode result) {

@@ -76,6 +76,20 @@ class PackedClientLibraryIT extends RealmWithGuests {
     }
 
     @Test
+    void everyNameTheModuleExportsIsDeclaredInItsTypesAndNoOtherValue() throws Exception {
+        String exported = Commands.lastLine(List.of("node", "--input-type=module", "-e",
+                "const m = await import('keycloak-anonymous-users'); console.log(Object.keys(m).sort().join(','));"), app);
+        List<String> declared = new ArrayList<>();
+        java.util.regex.Matcher names = java.util.regex.Pattern.compile("export declare (?:class|function|const) (\\w+)")
+                .matcher(Files.readString(app.resolve("node_modules/keycloak-anonymous-users/index.d.ts")));
+        while (names.find()) {
+            declared.add(names.group(1));
+        }
+
+        assertThat(List.of(exported.split(","))).containsExactlyInAnyOrderElementsOf(declared);
+    }
+
+    @Test
     void thePackagesTypesRefuseAMisspeltOptionAndAReasonThatDoesNotExist() throws Exception {
         Commands.Ended compiled = Commands.execute(List.of("node", "node_modules/typescript/bin/tsc", "--noEmit", "--strict",
                 "--target", "ES2022", "--module", "NodeNext", "--moduleResolution", "NodeNext", "--lib", "ES2022,DOM", "wrong.ts"), app);

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anonymoususers.testing.AdminApi;
@@ -321,13 +322,13 @@ class DemoAppBrowserIT {
         }
     }
 
-    /** A bound token from the demo realm, as a device gets it: signed in with its key, with a proof by that key. */
-    private String boundAccessToken(KeycloakServer server, KeyPair key) {
+    /** A device's token answer from the demo realm: signed in with its key, with a proof by that key (bound tokens). */
+    private JsonNode boundTokens(KeycloakServer server, KeyPair key) {
         DeviceKeyClient device = new DeviceKeyClient(server, "demo", "demo-app");
         DeviceKeyClient.Answer answer = device.signIn(DeviceAssertions.signedBy(key).challenge(device.challenge()).action("auth").build(),
                 DpopProofs.proof(key, "POST", device.tokenUrl(), null));
         assertThat(answer.body().path("token_type").asText()).as(answer.body().toString()).isEqualTo("DPoP");
-        return answer.body().get("access_token").asText();
+        return answer.body();
     }
 
     private HttpResponse<String> callApi(String method, Map<String, String> headers) throws Exception {
@@ -344,7 +345,9 @@ class DemoAppBrowserIT {
     @Test
     void theDemoApiAcceptsABoundTokenOnlyWithAFreshProofByItsKeyForThisRequest(KeycloakServer server) throws Exception {
         KeyPair key = DeviceAssertions.ecP256();
-        String token = boundAccessToken(server, key);
+        JsonNode tokens = boundTokens(server, key);
+        String token = tokens.get("access_token").asText();
+        String idToken = tokens.get("id_token").asText();
         String api = appUrl + "/api/preference";
         String proof = DpopProofs.proof(key, "PUT", api, token);
 
@@ -363,6 +366,9 @@ class DemoAppBrowserIT {
                 "DPoP", DpopProofs.proof(key, "PUT", api, null))));
         refused.put("a proof ten minutes old", callApi("PUT", Map.of("Authorization", "DPoP " + token,
                 "DPoP", DpopProofs.proof(key, "PUT", api, token, System.currentTimeMillis() / 1000 - 600, java.util.UUID.randomUUID().toString()))));
+        refused.put("the ID token instead", callApi("PUT", Map.of("Authorization", "Bearer " + idToken)));
+        refused.put("the ID token with a proof", callApi("PUT", Map.of("Authorization", "DPoP " + idToken,
+                "DPoP", DpopProofs.proof(key, "PUT", api, idToken))));
         refused.put("a token changed by one character", callApi("PUT", Map.of("Authorization", "DPoP " + token.substring(0, token.length() - 2) + "xx",
                 "DPoP", DpopProofs.proof(key, "PUT", api, token))));
 
