@@ -158,6 +158,21 @@ abstract class ClientLibraryScenarios {
     }
 
     @Test
+    void aCallWithATokenAboutToExpireRefreshesItFirst() {
+        admin.send("PUT", "/admin/realms/" + realm, AdminApi.JSON.createObjectNode().put("accessTokenLifespan", 20));
+        guest("device");
+        JsonNode before = signIn("device"); // its access token has 20 s left: less than the 30 s the library keeps in hand
+
+        JsonNode userinfo = library.call("fetch", Map.of("session", "device", "url", userinfoUrl()));
+        JsonNode after = library.call("session", Map.of("session", "device"));
+
+        assertThat(userinfo.get("status").asInt()).isEqualTo(200);
+        assertThat(after.get("accessToken").asText()).as("refreshed before the call").isNotEqualTo(before.get("accessToken").asText());
+        assertThat(after.get("refreshToken").asText()).isNotEqualTo(before.get("refreshToken").asText());
+        assertThat(admin.events(realm, "LOGIN")).as("a refresh (with a proof by the key), not a new sign-in").hasSize(1);
+    }
+
+    @Test
     void aSessionThatEndedAtKeycloakIsReplacedByASignInWithTheKeyAsTheSameGuest() {
         guest("device");
         String sub = signIn("device").get("sub").asText();
