@@ -7,7 +7,8 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { AnonymousUsersError, DeviceGuest } from "keycloak-anonymous-users";
 
-const [url = "http://localhost:8080", realm = "demo", clientId = "demo-app", keyFile = "device-key.json"] = process.argv.slice(2);
+const [url = "http://localhost:8080", realm = "demo", clientId = "demo-app", keyFile = "device-key.json"] =
+    process.argv.slice(2);
 const algorithm = { name: "ECDSA", namedCurve: "P-256" };
 
 /** A key store over one JSON file; the library asks it for the key pair and never needs to read the private key. */

@@ -26,13 +26,15 @@ export class DeviceGuest {
   #session = null;
   #keyTurn = Promise.resolve();
 
-  constructor({ url, realm, clientId, keyStore = undefined, bind = true, scope = undefined, fetch: fetchImpl = undefined }) {
+  constructor({ url, realm, clientId, keyStore, bind = true, scope, fetch: fetchImpl }) {
     for (const [name, value] of Object.entries({ url, realm, clientId })) {
-      if (typeof value !== "string" || value === "") throw new TypeError(`DeviceGuest needs ${name} (a non-empty string)`);
+      if (typeof value !== "string" || value === "") {
+        throw new TypeError(`DeviceGuest needs ${name} (a non-empty string)`);
+      }
     }
     if (!globalThis.crypto?.subtle) {
-      throw new AnonymousUsersError("no-webcrypto",
-          "WebCrypto (crypto.subtle) is not available: browsers offer it only on https:// pages and on http://localhost");
+      throw new AnonymousUsersError("no-webcrypto", "WebCrypto (crypto.subtle) is not available:"
+          + " browsers offer it only on https:// pages and on http://localhost");
     }
     this.url = url.replace(/\/+$/, "");
     this.realm = realm;
@@ -69,7 +71,8 @@ export class DeviceGuest {
       keyPair = await this.#keyStore.load();
     }
     if (!keyPair) {
-      throw new AnonymousUsersError("no-device-key", "This device holds no device key: it never signed a guest in, or it was forgotten");
+      throw new AnonymousUsersError("no-device-key",
+          "This device holds no device key: it never signed a guest in, or it was forgotten");
     }
     return keyPair;
   }
@@ -81,8 +84,8 @@ export class DeviceGuest {
 
   /**
    * Signs the device's guest in: one request with an assertion of its own (the first one creates the guest), and a
-   * challenge first only when the server says the clock is off or the key signed in too often. With create false, a device without a key fails
-   * with no-device-key instead of becoming a new guest.
+   * challenge first only when the server says the clock is off or the key signed in too often. With create false, a
+   * device without a key fails with no-device-key instead of becoming a new guest.
    */
   async signIn({ create = true } = {}) {
     this.#session = new DeviceSession(this.#link, await this.#signInAnswer(create));

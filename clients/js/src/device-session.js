@@ -33,8 +33,16 @@ export class DeviceSession {
   }
 
   #live() {
-    if (!this.#tokens) throw new AnonymousUsersError("signed-out", "This session was signed out; sign the device's guest in again");
+    if (!this.#tokens) {
+      throw new AnonymousUsersError("signed-out", "This session was signed out; sign the device's guest in again");
+    }
     return this.#tokens;
+  }
+
+  async #deviceKeyPair() {
+    const keyPair = await this.#link.keyPair();
+    if (!keyPair) throw new AnonymousUsersError("no-device-key", "This device was forgotten: its key is gone");
+    return keyPair;
   }
 
   get accessToken() { return this.#live().accessToken; }
@@ -60,17 +68,18 @@ export class DeviceSession {
 
   async #refreshOnce() {
     const tokens = this.#live();
-    const keyPair = await this.#link.keyPair();
-    if (!keyPair) throw new AnonymousUsersError("no-device-key", "This device was forgotten: its key is gone");
-    let answer;
-    try {
-      if (!tokens.refreshToken) throw new AnonymousUsersError("refused", "No refresh token was issued");
-      answer = await this.#link.tokenRequest(keyPair, { grant_type: "refresh_token", refresh_token: tokens.refreshToken });
-    } catch (error) {
-      const ended = error instanceof AnonymousUsersError && (error.error === "invalid_grant" || !tokens.refreshToken);
-      if (!ended) throw error;
-      answer = await this.#link.signInAgain();
+    const keyPair = await this.#deviceKeyPair();
+    let answer = null;
+    if (tokens.refreshToken) {
+      try {
+        const parameters = { grant_type: "refresh_token", refresh_token: tokens.refreshToken };
+        answer = await this.#link.tokenRequest(keyPair, parameters);
+      } catch (error) {
+        if (!(error instanceof AnonymousUsersError && error.error === "invalid_grant")) throw error;
+      }
     }
+    // The session ended at Keycloak (or the client issues no refresh tokens): the key signs the same guest in again.
+    answer ??= await this.#link.signInAgain();
     if (this.#tokens) this.#take(answer);
   }
 
@@ -83,9 +92,9 @@ export class DeviceSession {
     const { accessToken, tokenType } = this.#live();
     const headers = { Authorization: `${tokenType} ${accessToken}` };
     if (tokenType.toLowerCase() === "dpop") {
-      const keyPair = await this.#link.keyPair();
-      if (!keyPair) throw new AnonymousUsersError("no-device-key", "This device was forgotten: its key is gone");
-      headers.DPoP = await dpopProof(keyPair, { method, url: new URL(url, globalThis.location?.href).href, accessToken, clockOffset: this.#link.clockOffset() });
+      const absolute = new URL(url, globalThis.location?.href).href;
+      headers.DPoP = await dpopProof(await this.#deviceKeyPair(),
+          { method, url: absolute, accessToken, clockOffset: this.#link.clockOffset() });
     }
     return headers;
   }
@@ -102,7 +111,8 @@ export class DeviceSession {
 
   /**
    * Ends the session at Keycloak and drops the tokens here. It revokes the refresh token (RFC 7009), which ends the
-   * guest's session of this app: Keycloak's logout endpoint refuses a bound refresh token, whatever proof comes with it.
+   * guest's session of this app: Keycloak's logout endpoint refuses a bound refresh token, whatever proof comes
+   * with it.
    */
   async signOut() {
     const tokens = this.#tokens;
@@ -111,7 +121,9 @@ export class DeviceSession {
     const response = await send(this.#link.fetch, this.#link.revokeUrl, {
       method: "POST",
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ client_id: this.#link.clientId, token: tokens.refreshToken, token_type_hint: "refresh_token" }),
+      body: new URLSearchParams({
+        client_id: this.#link.clientId, token: tokens.refreshToken, token_type_hint: "refresh_token",
+      }),
     });
     if (!response.ok) throw refusalOf(response, await jsonOf(response));
   }

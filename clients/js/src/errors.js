@@ -32,7 +32,9 @@ const ADVICE = {
 
 /** An error of this library. reason is one of the names in index.d.ts; the rest says what came back. */
 export class AnonymousUsersError extends Error {
-  constructor(reason, message, { status = null, error = null, errorDescription = null, retryAfterSeconds = null, url = null, cause } = {}) {
+  constructor(reason, message, {
+    status = null, error = null, errorDescription = null, retryAfterSeconds = null, url = null, cause,
+  } = {}) {
     super(message, cause === undefined ? undefined : { cause });
     this.name = "AnonymousUsersError";
     this.reason = reason;
@@ -53,8 +55,8 @@ function reasonOf(status, error, description) {
 }
 
 /**
- * Retry-After in seconds. Browsers hide that header from scripts unless the server exposes it (Keycloak's token
- * endpoint does not), so the description's "retry after N seconds", which the extension always adds, stands in.
+ * Retry-After in seconds. Browsers show that header to scripts only when the server exposes it (the extension does
+ * since 0.2.0, earlier versions did not), so the description's "retry after N seconds" stands in where it is hidden.
  */
 function retryAfterOf(response, description) {
   const header = Number.parseInt(response.headers.get("Retry-After") ?? "", 10);
@@ -66,8 +68,9 @@ function retryAfterOf(response, description) {
 /** The error for Keycloak's JSON answer that is not a success. */
 export function refusalOf(response, body) {
   const url = response.url;
-  const error = typeof body.error === "string" ? body.error : null;
-  const errorDescription = typeof body.error_description === "string" ? body.error_description : "";
+  const fields = body !== null && typeof body === "object" ? body : {};
+  const error = typeof fields.error === "string" ? fields.error : null;
+  const errorDescription = typeof fields.error_description === "string" ? fields.error_description : "";
   const reason = reasonOf(response.status, error, errorDescription);
   const said = [error, errorDescription].filter(Boolean).join(": ");
   return new AnonymousUsersError(reason, `${url} answered ${response.status} (${ADVICE[reason]}): ${said}`, {
@@ -85,7 +88,8 @@ export async function jsonOf(response) {
     return JSON.parse(text);
   } catch {
     throw new AnonymousUsersError("unexpected-answer",
-        `${response.url} answered ${response.status} without JSON: ${text.slice(0, 200)}`, { status: response.status, url: response.url });
+        `${response.url} answered ${response.status} without JSON: ${text.slice(0, 200)}`,
+        { status: response.status, url: response.url });
   }
 }
 

@@ -45,6 +45,7 @@ export async function sign(keyPair, typ, payload) {
   const header = { typ, alg: "ES256", jwk: await publicJwk(keyPair.publicKey) };
   const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
   // WebCrypto signs ECDSA in the JOSE form (R || S) that ES256 requires; the server refuses DER.
-  const signature = await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, keyPair.privateKey, encoder.encode(signingInput));
+  const signature = await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, keyPair.privateKey,
+      encoder.encode(signingInput));
   return `${signingInput}.${base64url(signature)}`;
 }

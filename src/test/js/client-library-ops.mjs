@@ -4,8 +4,10 @@
 /** An error as JSON: the library's own fields, or what any other error said. */
 export function errorJson(thrown) {
   const error = thrown ?? { name: "null", message: "null was thrown" };
-  const { name, reason = null, status = null, error: oauthError = null, errorDescription = null, retryAfterSeconds = null, url = null } = error;
-  return { name, reason, status, error: oauthError, errorDescription, retryAfterSeconds, url, message: String(error.message), isLibraryError: error instanceof Error };
+  const { name, reason = null, status = null, errorDescription = null, retryAfterSeconds = null, url = null } = error;
+  const oauthError = error.error ?? null;
+  const message = String(error.message);
+  return { name, reason, status, error: oauthError, errorDescription, retryAfterSeconds, url, message };
 }
 
 /**
