@@ -31,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.text.ParseException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
@@ -55,7 +56,6 @@ public class DemoServer {
     // checked against the integrity the registry publishes for this version.
     static final String KEYCLOAK_JS_VERSION = "26.2.4";
     static final String KEYCLOAK_JS_INTEGRITY = "sha512-PnXpR3ubETGOt0B/Qt2lxmPbkZr5bc3vlQsOqDoTPPQsZRp7JjhTKxlJ187uWh8qJhvBab6Gsjb06a8ayOPfuw==";
-
 
     public static void main(String[] args) throws Exception {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
@@ -113,8 +113,15 @@ public class DemoServer {
         }
 
         String challenge() {
-            String params = error == null ? "" : " error=\"" + error + "\", error_description=\"" + escape(getMessage()) + "\"";
-            return scheme + (scheme.equals("DPoP") ? " algs=\"ES256\"," : "") + params;
+            List<String> params = new ArrayList<>();
+            if (scheme.equals("DPoP")) {
+                params.add("algs=\"ES256 RS256\"");
+            }
+            if (error != null) {
+                params.add("error=\"" + error + "\"");
+                params.add("error_description=\"" + escape(getMessage()) + "\"");
+            }
+            return params.isEmpty() ? scheme : scheme + " " + String.join(", ", params);
         }
 
         String json() {
@@ -124,9 +131,10 @@ public class DemoServer {
 
     /**
      * The API's check of an access token. Every token: signed by the realm's key (its JWKS), issued by the realm, to
-     * this app (azp), not expired, an access token (typ Bearer or DPoP, not an ID token). A token bound to a key ({@code cnf.jkt}) comes as {@code Authorization: DPoP} with
-     * exactly one DPoP proof, which must be signed by that key, name this request (htm, htu), be recent, be used
-     * once, and carry the token's hash (ath); a bound token sent as Bearer is refused, as a copied token would be.
+     * this app (azp), not expired, an access token (typ Bearer or DPoP, not an ID token). A token bound to a key
+     * ({@code cnf.jkt}) comes as {@code Authorization: DPoP} with exactly one DPoP proof, which must be signed by that
+     * key, name this request (htm, htu), be recent, be used once, and carry the token's hash (ath); a bound token sent
+     * as Bearer is refused, as a copied token would be.
      */
     static final class AccessTokens {
         private final DefaultJWTProcessor<SecurityContext> tokens = new DefaultJWTProcessor<>();
