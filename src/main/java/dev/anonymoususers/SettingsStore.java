@@ -88,8 +88,7 @@ public final class SettingsStore {
             return;
         }
         install(realm);
-        RequiredActionProviderModel action = realm.getRequiredActionProviderByAlias(ACTION);
-        Map<String, String> config = new HashMap<>(action.getConfig() == null ? Map.of() : action.getConfig());
+        Map<String, String> config = new HashMap<>(stored(realm));
         boolean holdsSettings = config.keySet().stream().anyMatch(key -> Setting.byJsonName(key).isPresent());
         if (!holdsSettings) {
             component.getConfig().forEach((key, values) -> {
@@ -99,6 +98,7 @@ public final class SettingsStore {
                     config.put(setting.json(), String.join(Setting.LIST_SEPARATOR, present));
                 }
             });
+            RequiredActionProviderModel action = realm.getRequiredActionProviderByAlias(ACTION);
             action.setConfig(config);
             realm.updateRequiredActionProvider(action);
         }

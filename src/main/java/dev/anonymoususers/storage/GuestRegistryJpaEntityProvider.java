@@ -1,52 +1,9 @@
 package dev.anonymoususers.storage;
 
-import java.util.List;
-
-import org.keycloak.Config;
-import org.keycloak.connections.jpa.entityprovider.JpaEntityProvider;
-import org.keycloak.connections.jpa.entityprovider.JpaEntityProviderFactory;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
-
 /** Adds the guest registry's tables to Keycloak's database, through Keycloak's own Liquibase migrations. */
-public class GuestRegistryJpaEntityProvider implements JpaEntityProvider, JpaEntityProviderFactory {
+public class GuestRegistryJpaEntityProvider extends ExtensionTables {
 
-    public static final String ID = "anonymous-users-guests";
-
-    @Override
-    public List<Class<?>> getEntities() {
-        return List.of(GuestEntity.class, RealmCounterEntity.class);
-    }
-
-    @Override
-    public String getChangelogLocation() {
-        return "META-INF/anonymous-users-guests-changelog.xml";
-    }
-
-    @Override
-    public String getFactoryId() {
-        return ID;
-    }
-
-    @Override
-    public JpaEntityProvider create(KeycloakSession session) {
-        return this;
-    }
-
-    @Override
-    public String getId() {
-        return ID;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
+    public GuestRegistryJpaEntityProvider() {
+        super("anonymous-users-guests", "META-INF/anonymous-users-guests-changelog.xml", GuestEntity.class, RealmCounterEntity.class);
     }
 }
