@@ -1,7 +1,7 @@
 // A device's guest: its key pair, kept in a key store, signs the guest in at the token endpoint with the extension's
 // device-key grant, and its tokens are bound to that key (DPoP, RFC 9449).
 
-import { AnonymousUsersError, jsonOf, refusalOf, send } from "./errors.js";
+import { AnonymousUsersError, keycloaksJson } from "./errors.js";
 import { thumbprint } from "./jws.js";
 import { createDeviceKeyPair, indexedDbKeyStore } from "./key-stores.js";
 import { deviceAssertion, dpopProof } from "./proofs.js";
@@ -121,12 +121,9 @@ export class DeviceGuest {
     if (this.bind) {
       headers.DPoP = await dpopProof(keyPair, { method: "POST", url: this.tokenUrl, clockOffset: this.clockOffset });
     }
-    const response = await send(this.#fetch, this.tokenUrl, {
+    return keycloaksJson(this.#fetch, this.tokenUrl, {
       method: "POST", headers, body: new URLSearchParams({ ...parameters, client_id: this.clientId }),
     });
-    const body = await jsonOf(response);
-    if (!response.ok) throw refusalOf(response, body);
-    return body;
   }
 
   async #exchange(keyPair, challenge) {
@@ -139,9 +136,7 @@ export class DeviceGuest {
   /** A one-time challenge; its server_time sets the clock offset that dates every later assertion and proof. */
   async #challenge() {
     const url = `${this.realmUrl}/anonymous/challenge?client_id=${encodeURIComponent(this.clientId)}`;
-    const response = await send(this.#fetch, url, { method: "POST" });
-    const body = await jsonOf(response);
-    if (!response.ok) throw refusalOf(response, body);
+    const body = await keycloaksJson(this.#fetch, url, { method: "POST" });
     this.clockOffset = body.server_time - Math.floor(Date.now() / 1000);
     return body.challenge;
   }

@@ -104,3 +104,11 @@ export async function send(fetchImpl, url, init) {
         + " or, in a browser, a page whose origin is not among the client's Web origins", { url, cause });
   }
 }
+
+/** A request whose success is Keycloak's JSON: that JSON, or the error for what came back instead. */
+export async function keycloaksJson(fetchImpl, url, init) {
+  const response = await send(fetchImpl, url, init);
+  const body = await jsonOf(response);
+  if (!response.ok) throw refusalOf(response, body);
+  return body;
+}

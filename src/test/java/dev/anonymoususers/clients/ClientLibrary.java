@@ -29,7 +29,9 @@ import org.openqa.selenium.JavascriptExecutor;
  */
 abstract class ClientLibrary implements AutoCloseable {
 
-    static final Path SOURCE_ENTRY = Path.of(System.getProperty("clients.dir", "clients/js"), "src", "index.js");
+    /** The library's folder (clients/js), and the module a web app or a Node.js app imports from its source. */
+    static final Path LIBRARY = Path.of(System.getProperty("clients.dir", "clients/js"));
+    static final Path SOURCE_ENTRY = LIBRARY.resolve("src/index.js");
     static final Path TEST_SCRIPTS = Path.of("src", "test", "js");
 
     /** Runs one operation and answers {ok, result} or {ok: false, error}. */

@@ -274,14 +274,18 @@ abstract class ClientLibraryScenarios {
         assertThat(error.get("errorDescription").asText()).contains("web-app may not use device keys");
     }
 
-    @Test
-    void aSecondNewDevicePastTheAddressLimitIsTooManyRequestsWithWhenToRetry() {
-        saveSettings(Map.of("guestsPerAddressPerHour", "1"));
+    /** With one setting saved, a first device signs in ("first") and a second new device tries: its error. */
+    private JsonNode secondNewDeviceWith(String setting, String value) {
+        saveSettings(Map.of(setting, value));
         guest("first", Map.of("keyStore", "memory"));
         guest("second", Map.of("keyStore", "memory"));
         signIn("first");
+        return signInFailing("second");
+    }
 
-        JsonNode error = signInFailing("second");
+    @Test
+    void aSecondNewDevicePastTheAddressLimitIsTooManyRequestsWithWhenToRetry() {
+        JsonNode error = secondNewDeviceWith("guestsPerAddressPerHour", "1");
 
         assertThat(error.get("reason").asText()).isEqualTo("too-many-requests");
         assertThat(error.get("status").asInt()).isEqualTo(429);
@@ -290,12 +294,7 @@ abstract class ClientLibraryScenarios {
 
     @Test
     void aNewDeviceInARealmThatHoldsItsMaximumOfGuestsIsRealmFull() {
-        saveSettings(Map.of("maxGuests", "1"));
-        guest("first", Map.of("keyStore", "memory"));
-        guest("second", Map.of("keyStore", "memory"));
-        signIn("first");
-
-        JsonNode error = signInFailing("second");
+        JsonNode error = secondNewDeviceWith("maxGuests", "1");
 
         assertThat(error.get("reason").asText()).isEqualTo("realm-full");
         assertThat(error.get("retryAfterSeconds").asInt()).isPositive();

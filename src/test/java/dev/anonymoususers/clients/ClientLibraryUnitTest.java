@@ -24,7 +24,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ClientLibraryUnitTest {
 
-    static final Path LIBRARY = Path.of(System.getProperty("clients.dir", "clients/js"));
+    static final Path LIBRARY = ClientLibrary.LIBRARY;
 
     @TestFactory
     Stream<DynamicTest> theLibrarysNodeTests() throws Exception {

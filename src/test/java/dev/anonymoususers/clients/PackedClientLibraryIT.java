@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class PackedClientLibraryIT extends RealmWithGuests {
 
-    static final Path LIBRARY = ClientLibraryUnitTest.LIBRARY;
+    static final Path LIBRARY = ClientLibrary.LIBRARY;
     static final String TYPESCRIPT = "typescript@5.9.3";
 
     JsonNode packed;

@@ -88,9 +88,7 @@ class DemoAppBrowserIT {
             assertThat(browser.await(By.id("username")).getText()).startsWith("guest-");
             browser.awaitText(By.id("tokens"), "Bearer"); // keycloak-js: a web guest's tokens are not bound
 
-            browser.await(By.id("preference")).sendKeys("teal");
-            browser.await(By.id("save-preference")).click();
-            browser.awaitText(By.id("saved-preference"), "teal");
+            savePreference(browser, "teal");
 
             browser.open(appUrl); // a new page load: keycloak-js finds the session again
             browser.awaitText(By.id("sub"), sub);
@@ -123,9 +121,7 @@ class DemoAppBrowserIT {
             browser.awaitText(By.id("device"), "remembered");
             browser.awaitText(By.id("is-anonymous"), "true");
             browser.awaitText(By.id("tokens"), "DPoP, bound to this device's key");
-            browser.await(By.id("preference")).sendKeys("amber");
-            browser.await(By.id("save-preference")).click();
-            browser.awaitText(By.id("saved-preference"), "amber");
+            savePreference(browser, "amber");
 
             browser.clearAllCookies();
             browser.open(appUrl);
@@ -173,17 +169,9 @@ class DemoAppBrowserIT {
             browser.open(appUrl);
             browser.await(By.id("continue-as-guest")).click();
             sub = browser.await(By.id("sub")).getText();
-            browser.await(By.id("preference")).sendKeys("violet");
-            browser.await(By.id("save-preference")).click();
-            browser.awaitText(By.id("saved-preference"), "violet");
+            savePreference(browser, "violet");
 
-            browser.await(By.id("sign-up")).click();
-            browser.await(By.id("kc-promote-anonymous-form"));
-            browser.screenshot("demo-sign-up-page");
-            browser.fill(signUp(name));
-            browser.await(By.id("kc-promote")).click();
-
-            browser.awaitText(By.id("is-anonymous"), "false");
+            signUpOnThePage(browser, name, "demo-sign-up-page");
             assertThat(browser.await(By.id("sub")).getText()).isEqualTo(sub);
             browser.awaitText(By.id("email"), name + "@example.com");
             browser.awaitText(By.id("saved-preference"), "violet");
@@ -230,6 +218,28 @@ class DemoAppBrowserIT {
         }
     }
 
+    /** The visitor types a favourite colour and saves it; the page shows it saved (the API answered). */
+    private static void savePreference(Browser browser, String colour) {
+        browser.await(By.id("preference")).sendKeys(colour);
+        browser.await(By.id("save-preference")).click();
+        browser.awaitText(By.id("saved-preference"), colour);
+    }
+
+    /**
+     * The visitor clicks "Sign up to keep your account", fills Keycloak's sign-up page as {@code name} and submits;
+     * the page shows a regular user. {@code screenshot} names a picture of the sign-up page, or null for none.
+     */
+    private static void signUpOnThePage(Browser browser, String name, String screenshot) {
+        browser.await(By.id("sign-up")).click();
+        browser.await(By.id("kc-promote-anonymous-form"));
+        if (screenshot != null) {
+            browser.screenshot(screenshot);
+        }
+        browser.fill(signUp(name));
+        browser.await(By.id("kc-promote")).click();
+        browser.awaitText(By.id("is-anonymous"), "false");
+    }
+
     /** The visitor opens the demo and clicks "Continue as guest and remember this device": the guest's sub. */
     private String rememberThisDevice(Browser browser) {
         browser.open(appUrl);
@@ -244,12 +254,7 @@ class DemoAppBrowserIT {
         try (Browser browser = new Browser()) {
             String sub = rememberThisDevice(browser);
 
-            browser.await(By.id("sign-up")).click();
-            browser.await(By.id("kc-promote-anonymous-form"));
-            browser.fill(signUp(name));
-            browser.await(By.id("kc-promote")).click();
-
-            browser.awaitText(By.id("is-anonymous"), "false");
+            signUpOnThePage(browser, name, null);
             assertThat(browser.await(By.id("sub")).getText()).isEqualTo(sub);
             browser.awaitText(By.id("device"), "not remembered");
             browser.awaitText(By.id("saved-preference"), "nothing yet"); // the API answers the promoted account
@@ -264,9 +269,7 @@ class DemoAppBrowserIT {
         String sub;
         try (Browser browser = Browser.withProfile(profile)) {
             sub = rememberThisDevice(browser);
-            browser.await(By.id("preference")).sendKeys("coral");
-            browser.await(By.id("save-preference")).click();
-            browser.awaitText(By.id("saved-preference"), "coral");
+            savePreference(browser, "coral");
             browser.clearAllCookies();
         }
         try (Browser restarted = Browser.withProfile(profile)) {
@@ -274,12 +277,7 @@ class DemoAppBrowserIT {
             restarted.awaitText(By.id("sub"), sub);
             restarted.awaitText(By.id("tokens"), "DPoP, bound to this device's key");
 
-            restarted.await(By.id("sign-up")).click();
-            restarted.await(By.id("kc-promote-anonymous-form"));
-            restarted.fill(signUp(name));
-            restarted.await(By.id("kc-promote")).click();
-
-            restarted.awaitText(By.id("is-anonymous"), "false");
+            signUpOnThePage(restarted, name, null);
             assertThat(restarted.await(By.id("sub")).getText()).isEqualTo(sub);
             restarted.awaitText(By.id("saved-preference"), "coral");
             restarted.awaitText(By.id("device"), "not remembered");
