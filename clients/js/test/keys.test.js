@@ -54,3 +54,14 @@ test("sign-ins at once on a new device share one new key", async () => {
   assert.deepEqual(outcomes.map((outcome) => outcome.reason?.reason), ["network-error", "network-error", "network-error"]);
   assert.equal(saves, 1);
 });
+
+test("where WebCrypto is missing (a page neither https nor localhost) the guest is not made, and the error says why", () => {
+  const webCrypto = Object.getOwnPropertyDescriptor(globalThis, "crypto");
+  Object.defineProperty(globalThis, "crypto", { value: undefined, configurable: true });
+  try {
+    assert.throws(() => new DeviceGuest({ url: "http://localhost:8080", realm: "demo", clientId: "app", keyStore: memoryKeyStore() }),
+        (error) => error instanceof AnonymousUsersError && error.reason === "no-webcrypto" && /https:\/\/ pages/.test(error.message));
+  } finally {
+    Object.defineProperty(globalThis, "crypto", webCrypto);
+  }
+});
